@@ -1,0 +1,3 @@
+namespace TatamiTech.Api.DevTokens;
+
+public sealed record DevTokenResponse(string AccessToken, string TokenType, string Tenant, string Subject, DateTimeOffset ExpiresAt);

@@ -1,0 +1,21 @@
+using TatamiTech.Api.DevTokens;
+using TatamiTech.Api.Students;
+using TatamiTech.Data;
+using TatamiTech.ServiceDefaults.Tenancy;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddTenancy();
+builder.AddTatamiData();
+builder.AddDevTokens();
+
+var app = builder.Build();
+
+app.UseTenancy();
+app.MapDefaultEndpoints();
+app.MapStudentsApi();
+app.MapDevTokensApi();
+
+await app.MigrateDatabaseAsync();
+await app.RunAsync();

@@ -1,0 +1,168 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using TatamiTech.Data;
+using TatamiTech.Data.Students;
+
+namespace TatamiTech.Api.Students;
+
+/// <summary>
+/// The academy's roster. No handler sees a tenant id: the pipeline binds the request to its tenant and
+/// the DbContext's filters and guard keep every query and write inside it.
+/// </summary>
+public static class StudentsApi
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    public static IEndpointRouteBuilder MapStudentsApi(this IEndpointRouteBuilder app)
+    {
+        var students = app.MapGroup("/students").WithTags("Students");
+
+        students.MapGet("/", ListStudents).WithName("ListStudents");
+        students.MapGet("/{id:guid}", GetStudent).WithName("GetStudent");
+        students.MapPost("/", CreateStudent).WithName("CreateStudent");
+        students.MapPut("/{id:guid}", UpdateStudent).WithName("UpdateStudent");
+        students.MapDelete("/{id:guid}", DeleteStudent).WithName("DeleteStudent");
+
+        return app;
+    }
+
+    public static async Task<Results<Ok<StudentPage>, ValidationProblem>> ListStudents(
+        TatamiDbContext db, int? page, int? pageSize, string? q, CancellationToken cancellationToken)
+    {
+        var pageNumber = page ?? 1;
+        var size = pageSize ?? DefaultPageSize;
+        var errors = new Dictionary<string, string[]>();
+        if (pageNumber < 1)
+        {
+            errors["page"] = ["Must be 1 or more."];
+        }
+
+        if (size is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"Must be between 1 and {MaxPageSize}."];
+        }
+
+        if (q is { Length: > ValidStudent.EmailMaxLength })
+        {
+            errors["q"] = [$"At most {ValidStudent.EmailMaxLength} characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var query = db.Students.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var pattern = "%" + EscapeLike(q.Trim()) + "%";
+            query = query.Where(s =>
+                EF.Functions.ILike(s.FirstName, pattern, "\\")
+                || EF.Functions.ILike(s.LastName, pattern, "\\")
+                || EF.Functions.ILike(s.Email, pattern, "\\"));
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query
+            .OrderBy(s => s.LastName).ThenBy(s => s.FirstName).ThenBy(s => s.Id)
+            .Skip((pageNumber - 1) * size)
+            .Take(size)
+            .Select(s => new StudentResponse(s.Id, s.FirstName, s.LastName, s.Email, s.BeltRank, s.CreatedAt))
+            .ToListAsync(cancellationToken);
+
+        return TypedResults.Ok(new StudentPage(items, pageNumber, size, total));
+    }
+
+    public static async Task<Results<Ok<StudentResponse>, NotFound>> GetStudent(
+        Guid id, TatamiDbContext db, CancellationToken cancellationToken)
+    {
+        var student = await db.Students.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        return student is null ? TypedResults.NotFound() : TypedResults.Ok(StudentResponse.From(student));
+    }
+
+    public static async Task<Results<Created<StudentResponse>, ValidationProblem, ProblemHttpResult>> CreateStudent(
+        StudentRequest request, TatamiDbContext db, CancellationToken cancellationToken)
+    {
+        if (ValidStudent.Validate(request, out var errors) is not { } valid)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var student = new Student
+        {
+            Id = Guid.CreateVersion7(),
+            FirstName = valid.FirstName,
+            LastName = valid.LastName,
+            Email = valid.Email,
+            BeltRank = valid.BeltRank,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        db.Students.Add(student);
+
+        if (!await TrySaveAsync(db, cancellationToken))
+        {
+            return DuplicateEmail();
+        }
+
+        return TypedResults.Created($"/students/{student.Id}", StudentResponse.From(student));
+    }
+
+    public static async Task<Results<Ok<StudentResponse>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateStudent(
+        Guid id, StudentRequest request, TatamiDbContext db, CancellationToken cancellationToken)
+    {
+        if (ValidStudent.Validate(request, out var errors) is not { } valid)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var student = await db.Students.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (student is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        student.FirstName = valid.FirstName;
+        student.LastName = valid.LastName;
+        student.Email = valid.Email;
+        student.BeltRank = valid.BeltRank;
+
+        if (!await TrySaveAsync(db, cancellationToken))
+        {
+            return DuplicateEmail();
+        }
+
+        return TypedResults.Ok(StudentResponse.From(student));
+    }
+
+    public static async Task<Results<NoContent, NotFound>> DeleteStudent(
+        Guid id, TatamiDbContext db, CancellationToken cancellationToken)
+    {
+        // The tenant filter applies to ExecuteDelete too: another academy's id deletes nothing.
+        var deleted = await db.Students.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken);
+        return deleted == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
+    }
+
+    /// <returns><c>false</c> when the email is already used by another student of this academy.</returns>
+    private static async Task<bool> TrySaveAsync(TatamiDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return false;
+        }
+    }
+
+    private static ProblemHttpResult DuplicateEmail() => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "Email already in use",
+        detail: "Another student of this academy already uses this email.");
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+}

@@ -1,0 +1,12 @@
+namespace TatamiTech.AppHost.Postgres;
+
+/// <summary>A database on a <see cref="LocalPostgresServerResource"/>, created once the server is healthy.</summary>
+public sealed class LocalPostgresDatabaseResource(string name, string databaseName, LocalPostgresServerResource parent)
+    : Resource(name), IResourceWithParent<LocalPostgresServerResource>, IResourceWithConnectionString
+{
+    public LocalPostgresServerResource Parent { get; } = parent;
+
+    public string DatabaseName { get; } = databaseName;
+
+    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create($"{Parent};Database={DatabaseName}");
+}

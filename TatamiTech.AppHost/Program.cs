@@ -1,0 +1,26 @@
+using TatamiTech.AppHost;
+using TatamiTech.AppHost.Postgres;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var database = builder.AddTatamiDatabase();
+var jwtSigningKey = builder.AddParameter(
+    ResourceNames.JwtSigningKey,
+    new GenerateParameterDefault { MinLength = 48, Special = false },
+    secret: true,
+    persist: true);
+
+var api = builder.AddProject<Projects.TatamiTech_Api>(ResourceNames.Api)
+    .WithReference(database)
+    .WaitFor(database)
+    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.TatamiTech_Worker>(ResourceNames.Worker)
+    .WithReference(database)
+    .WaitFor(database)
+    // The API owns migrations: the worker starts on a migrated schema.
+    .WaitFor(api)
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();

@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using TatamiTech.ServiceDefaults.Tenancy;
+
+namespace TatamiTech.Data;
+
+/// <summary>For <c>dotnet ef migrations add</c> only; it never connects.</summary>
+internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<TatamiDbContext>
+{
+    public TatamiDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<TatamiDbContext>()
+            .UseNpgsql("Host=localhost;Database=tatamidb")
+            .UseSnakeCaseNamingConvention()
+            .Options;
+        return new TatamiDbContext(options, new NoTenantContext());
+    }
+
+    private sealed class NoTenantContext : ITenantContext
+    {
+        public TenantInfo? Current => null;
+
+        public TenantInfo Required => throw new TenantNotResolvedException();
+
+        public IDisposable Enter(TenantInfo tenant) => throw new NotSupportedException("Design time has no tenant.");
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using TatamiTech.Data.Tenants;
+
+namespace TatamiTech.Data.Students;
+
+internal sealed class StudentConfiguration : IEntityTypeConfiguration<Student>
+{
+    public const int NameMaxLength = 100;
+    public const int EmailMaxLength = 254;
+
+    public void Configure(EntityTypeBuilder<Student> builder)
+    {
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.FirstName);
+        builder.Property(s => s.LastName);
+        builder.Property(s => s.Email);
+        builder.Property(s => s.BeltRank);
+        builder.Property(s => s.CreatedAt).HasDefaultValueSql("now()");
+
+        // Unique per academy: the same email may exist in two academies.
+        builder.HasIndex(s => new { s.TenantId, s.Email }).IsUnique();
+
+        // No cascade: deleting an academy must never silently delete rows.
+        builder.HasOne<Tenant>()
+            .WithMany()
+            .HasForeignKey(s => s.TenantId)
+            .OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,14 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace TatamiTech.Data.Tenants;
+
+internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
+{
+    public void Configure(EntityTypeBuilder<Tenant> builder)
+    {
+        builder.Property(t => t.Id).ValueGeneratedNever();
+        builder.HasIndex(t => t.Slug).IsUnique();
+        builder.Property(t => t.CreatedAt).HasDefaultValueSql("now()");
+    }
+}

@@ -1,0 +1,19 @@
+using System.Diagnostics;
+using OpenTelemetry;
+
+namespace TatamiTech.ServiceDefaults.Tenancy;
+
+/// <summary>
+/// Stamps <c>tenant.slug</c> on every span started while a tenant is in scope: database
+/// commands, outgoing HTTP calls and custom spans, not only the request span.
+/// </summary>
+internal sealed class TenantActivityProcessor : BaseProcessor<Activity>
+{
+    public override void OnStart(Activity data)
+    {
+        if (AmbientTenant.Current is { } tenant)
+        {
+            data.SetTag(TenancyTelemetry.TenantSlugTag, tenant.Slug);
+        }
+    }
+}
