@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TatamiTech.Api.Students;
+
+namespace TatamiTech.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The API hosted inside the test process against the stack's database, for what can only be observed
+/// from inside: telemetry, and environments other than the stack's Development. (Any public API type
+/// names the entry assembly; <c>Program</c> would be ambiguous with the AppHost's.)
+/// </summary>
+public sealed class InProcessApi(
+    string connectionString,
+    string environment = "Development",
+    Action<IServiceCollection>? services = null,
+    Action<ILoggingBuilder>? logging = null) : WebApplicationFactory<StudentResponse>
+{
+    public Task StartAsync()
+    {
+        // Creating the server runs Program up to RunAsync: migrations and seeding included.
+        _ = Server;
+        return Task.CompletedTask;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(environment);
+        builder.UseSetting("ConnectionStrings:tatamidb", connectionString);
+        builder.UseSetting("Jwt:SigningKey", StackFixture.SigningKey);
+        builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Information");
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
+        }
+
+        if (logging is not null)
+        {
+            builder.ConfigureLogging(logging);
+        }
+    }
+}

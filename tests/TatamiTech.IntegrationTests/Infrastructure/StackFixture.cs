@@ -1,0 +1,72 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using TatamiTech.AppHost;
+
+namespace TatamiTech.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One started AppHost (Postgres, API, Worker) shared by every test of the stack collection, plus two
+/// academies of its own ("alpha" and its "other tenant", "bravo") that no other test class touches.
+/// </summary>
+public sealed class StackFixture : IAsyncLifetime
+{
+    public const string SigningKey = "integration-tests-signing-key-of-at-least-32-bytes";
+    public const string Issuer = "tatamitech-dev";
+    public const string Audience = "tatamitech-api";
+
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(3);
+
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
+
+    public HttpClient Api { get; private set; } = null!;
+
+    public Uri WorkerAddress { get; private set; } = null!;
+
+    public string ConnectionString { get; private set; } = null!;
+
+    public TestTenant Alpha { get; private set; } = null!;
+
+    public TestTenant Bravo { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(s_startTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TatamiTech_AppHost>(
+            [$"--Parameters:{ResourceNames.JwtSigningKey}={SigningKey}"],
+            timeout.Token);
+        builder.WithoutOtlpExport();
+
+        _app = await builder.BuildAsync(timeout.Token);
+        await _app.StartAsync(timeout.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Api, timeout.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Worker, timeout.Token);
+
+        Api = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.Api, "http") };
+        WorkerAddress = _app.GetEndpoint(ResourceNames.Worker, "http");
+        ConnectionString = await _app.GetConnectionStringAsync(ResourceNames.Database, timeout.Token)
+            ?? throw new InvalidOperationException("The database has no connection string.");
+
+        Alpha = await TestTenant.CreateAsync(ConnectionString, "alpha");
+        Bravo = await TestTenant.CreateAsync(ConnectionString, "bravo");
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api?.Dispose();
+        if (_app is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await _app.StopAsync(timeout.Token);
+            await _app.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class StackCollection : ICollectionFixture<StackFixture>
+{
+    public const string Name = "stack";
+}

@@ -1,0 +1,23 @@
+using Npgsql;
+
+namespace TatamiTech.IntegrationTests.Infrastructure;
+
+/// <summary>An academy created for one test run, reachable at <c>{slug}.localhost</c>.</summary>
+public sealed record TestTenant(Guid Id, string Slug, string Name)
+{
+    public string Host => $"{Slug}.localhost";
+
+    /// <summary>Written straight into the directory table, as provisioning would.</summary>
+    public static async Task<TestTenant> CreateAsync(string connectionString, string prefix)
+    {
+        var tenant = new TestTenant(Guid.NewGuid(), $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)], $"{prefix} academy");
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var insert = new NpgsqlCommand("INSERT INTO tenants (id, slug, name) VALUES ($1, $2, $3)", connection)
+        {
+            Parameters = { new() { Value = tenant.Id }, new() { Value = tenant.Slug }, new() { Value = tenant.Name } },
+        };
+        await insert.ExecuteNonQueryAsync();
+        return tenant;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace TatamiTech.IntegrationTests.Infrastructure;
+
+/// <summary>Tokens as an identity provider would issue them, and the ways they go wrong.</summary>
+public static class TestTokens
+{
+    public static string For(TestTenant tenant, string subject = "member") => Create(tenant.Id.ToString(), subject);
+
+    public static string Create(
+        string? tenantId,
+        string subject = "member",
+        string signingKey = StackFixture.SigningKey,
+        string issuer = StackFixture.Issuer,
+        string audience = StackFixture.Audience,
+        DateTime? expires = null)
+    {
+        var claims = new List<Claim> { new("sub", subject) };
+        if (tenantId is not null)
+        {
+            claims.Add(new Claim("tenant_id", tenantId));
+        }
+
+        var notAfter = expires ?? DateTime.UtcNow.AddMinutes(10);
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            IssuedAt = notAfter.AddMinutes(-20),
+            NotBefore = notAfter.AddMinutes(-20),
+            Expires = notAfter,
+            Subject = new ClaimsIdentity(claims),
+            SigningCredentials = new SigningCredentials(
+                new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    /// <summary>An unsigned token ("alg": "none") with otherwise valid claims.</summary>
+    public static string Unsigned(TestTenant tenant)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var header = Base64Url("""{"alg":"none","typ":"JWT"}""");
+        var payload = Base64Url(
+            $$"""{"sub":"member","tenant_id":"{{tenant.Id}}","iss":"{{StackFixture.Issuer}}","aud":"{{StackFixture.Audience}}","nbf":{{now.AddMinutes(-1).ToUnixTimeSeconds()}},"exp":{{now.AddMinutes(10).ToUnixTimeSeconds()}}}""");
+        return $"{header}.{payload}.";
+    }
+
+    private static string Base64Url(string json) => Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(json));
+}

@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
+using TatamiTech.Data;
+using TatamiTech.Data.Seeding;
+using TatamiTech.IntegrationTests.Infrastructure;
+
+namespace TatamiTech.IntegrationTests.Stack;
+
+[Collection(StackCollection.Name)]
+public sealed class StackShould(StackFixture stack)
+{
+    [Fact]
+    public async Task ServeTheDemoAcademyFromTheMigratedDatabase()
+    {
+        var demo = new TestTenant(DemoAcademies.GoldenTiger.Id, DemoAcademies.GoldenTiger.Slug, DemoAcademies.GoldenTiger.Name);
+
+        using var response = await stack.Api.SendAsync(demo, HttpMethod.Get, "/students?pageSize=100");
+
+        response.EnsureSuccessStatusCode();
+        var page = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var emails = page.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("email").GetString()).ToList();
+        Assert.Contains("aiko.tanaka@example.com", emails);
+        Assert.DoesNotContain("chen.wei@example.com", emails);
+    }
+
+    [Fact]
+    public async Task ReportTheApiHealthy()
+    {
+        using var response = await stack.Api.GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task RunTheWorker()
+    {
+        using var worker = new HttpClient { BaseAddress = stack.WorkerAddress };
+
+        using var response = await worker.GetAsync("/health");
+
+        // Healthy only once a sweep over the academies has completed against the database.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ApplyEveryMigration()
+    {
+        var expected = new DesignTimeMigrations().All;
+        await using var connection = new NpgsqlConnection(stack.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""SELECT migration_id FROM "__EFMigrationsHistory" ORDER BY 1""", connection);
+        var applied = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                applied.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, applied);
+    }
+
+    [Fact]
+    public async Task MatchTheSeedSchema()
+    {
+        var columns = await QueryAsync("""
+            SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '-')
+            FROM information_schema.columns
+            WHERE table_schema = 'public' AND table_name IN ('tenants', 'students')
+            ORDER BY table_name, ordinal_position
+            """);
+
+        Assert.Equal(
+        [
+            "students.id uuid NO -",
+            "students.tenant_id uuid NO -",
+            "students.first_name text NO -",
+            "students.last_name text NO -",
+            "students.email text NO -",
+            "students.belt_rank text NO -",
+            "students.created_at timestamp with time zone NO now()",
+            "tenants.id uuid NO -",
+            "tenants.slug text NO -",
+            "tenants.name text NO -",
+            "tenants.created_at timestamp with time zone NO now()",
+        ], columns);
+
+        var uniques = await QueryAsync("""
+            SELECT t.relname || ' ' || pg_get_indexdef(i.indexrelid)
+            FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+            WHERE i.indisunique AND NOT i.indisprimary AND t.relname IN ('tenants', 'students')
+            ORDER BY 1
+            """);
+        Assert.Equal(2, uniques.Count);
+        Assert.Contains("(tenant_id, email)", uniques[0]);
+        Assert.Contains("(slug)", uniques[1]);
+
+        var deleteRules = await QueryAsync("""
+            SELECT tc.table_name || ' ' || rc.delete_rule
+            FROM information_schema.referential_constraints rc
+            JOIN information_schema.table_constraints tc ON tc.constraint_name = rc.constraint_name
+            WHERE tc.table_name = 'students'
+            """);
+        Assert.Equal(["students RESTRICT"], deleteRules);
+    }
+
+    [Fact]
+    public async Task KeepDemoDataIdempotent()
+    {
+        var before = await QueryAsync("SELECT slug || ':' || (SELECT count(*) FROM students s WHERE s.tenant_id = t.id) FROM tenants t WHERE slug IN ('goldentiger', 'ironcrane') ORDER BY slug");
+
+        // A second start of the migration owner runs the seeder again.
+        await using (var api = new InProcessApi(stack.ConnectionString))
+        {
+            await api.StartAsync();
+        }
+
+        var after = await QueryAsync("SELECT slug || ':' || (SELECT count(*) FROM students s WHERE s.tenant_id = t.id) FROM tenants t WHERE slug IN ('goldentiger', 'ironcrane') ORDER BY slug");
+        Assert.Equal(2, before.Count);
+        Assert.Equal(before, after);
+    }
+
+    private async Task<List<string>> QueryAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(stack.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The migrations compiled into the data assembly, read through EF's own migrations assembly.</summary>
+    private sealed class DesignTimeMigrations
+    {
+        public IReadOnlyList<string> All { get; } = ReadMigrations();
+
+        private static List<string> ReadMigrations()
+        {
+            var options = new DbContextOptionsBuilder<TatamiDbContext>().UseNpgsql("Host=unused.invalid").UseSnakeCaseNamingConvention().Options;
+            using var db = new TatamiDbContext(options, new NoTenant());
+            return db.Database.GetMigrations().Order(StringComparer.Ordinal).ToList();
+        }
+    }
+}
