@@ -40,13 +40,28 @@ internal static class LocalPostgresBuilderExtensions
                 logger.LogInformation("{Note}", note);
             }
 
-            await InitializeClusterAsync(installation, data, await password.GetValueAsync(ct) ?? string.Empty, runAsPostgresUser, logger, ct);
+            try
+            {
+                await InitializeClusterAsync(installation, data, await password.GetValueAsync(ct) ?? string.Empty, runAsPostgresUser, logger, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Could not initialize the data directory {DataDirectory}", data.DataDirectory);
+                // Whatever waits for the databases would otherwise wait forever.
+                var notifications = @event.Services.GetRequiredService<ResourceNotificationService>();
+                foreach (var database in DatabasesOf(builder, server))
+                {
+                    await notifications.PublishUpdateAsync(database, s => s with { State = KnownResourceStates.FailedToStart });
+                }
+
+                throw;
+            }
         });
 
         builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (@event, ct) =>
         {
             var notifications = @event.Services.GetRequiredService<ResourceNotificationService>();
-            foreach (var database in builder.Resources.OfType<LocalPostgresDatabaseResource>().Where(d => d.Parent == server))
+            foreach (var database in DatabasesOf(builder, server))
             {
                 await CreateDatabaseAsync(connectionString!, database.DatabaseName, ct);
                 // DCP publishes no state for children of an executable: without this, WaitFor never returns.
@@ -97,6 +112,9 @@ internal static class LocalPostgresBuilderExtensions
 
         return resource;
     }
+
+    private static IEnumerable<LocalPostgresDatabaseResource> DatabasesOf(IDistributedApplicationBuilder builder, LocalPostgresServerResource server) =>
+        builder.Resources.OfType<LocalPostgresDatabaseResource>().Where(d => d.Parent == server);
 
     public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(
         this IResourceBuilder<LocalPostgresServerResource> server, string name, string? databaseName = null)

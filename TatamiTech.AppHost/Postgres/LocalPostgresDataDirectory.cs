@@ -32,6 +32,8 @@ internal sealed class LocalPostgresDataDirectory
 
         var run = Path.Combine(root, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}"[..32]);
         Directory.CreateDirectory(run);
+        AllowTraversal(root);
+        AllowTraversal(run);
         File.WriteAllText(Path.Combine(run, OwnerFileName), Environment.ProcessId.ToString());
         return new LocalPostgresDataDirectory(run);
     }
@@ -41,6 +43,21 @@ internal sealed class LocalPostgresDataDirectory
     {
         StopServer(RunDirectory, waitForServer);
         TryDelete(RunDirectory);
+    }
+
+    /// <summary>
+    /// The server runs as another user than the AppHost when the AppHost is root: it must be able to
+    /// walk down to its data directory. Traversal only; listing and reading stay private.
+    /// </summary>
+    private static void AllowTraversal(string directory)
+    {
+        if (OperatingSystem.IsWindows() || !Environment.IsPrivilegedProcess)
+        {
+            return;
+        }
+
+        var mode = File.GetUnixFileMode(directory);
+        File.SetUnixFileMode(directory, mode | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
     }
 
     private static void RemoveAbandoned(string root, Action<string> log)
