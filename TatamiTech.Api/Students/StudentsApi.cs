@@ -15,6 +15,9 @@ public static class StudentsApi
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
 
+    /// <summary>Far beyond any academy's roster, and small enough that the offset cannot overflow.</summary>
+    public const int MaxPage = 100_000;
+
     public static IEndpointRouteBuilder MapStudentsApi(this IEndpointRouteBuilder app)
     {
         var students = app.MapGroup("/students").WithTags("Students");
@@ -34,9 +37,9 @@ public static class StudentsApi
         var pageNumber = page ?? 1;
         var size = pageSize ?? DefaultPageSize;
         var errors = new Dictionary<string, string[]>();
-        if (pageNumber < 1)
+        if (pageNumber is < 1 or > MaxPage)
         {
-            errors["page"] = ["Must be 1 or more."];
+            errors["page"] = [$"Must be between 1 and {MaxPage}."];
         }
 
         if (size is < 1 or > MaxPageSize)

@@ -33,6 +33,8 @@ public static class JwtAuthenticationExtensions
             {
                 // Keep "sub" and "tenant_id" as they are in the token.
                 options.MapInboundClaims = false;
+                // Why a token failed is for our logs, not for the caller's WWW-Authenticate header.
+                options.IncludeErrorDetails = false;
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidateIssuer = true,
@@ -50,6 +52,8 @@ public static class JwtAuthenticationExtensions
                 {
                     options.Authority = jwt.Authority;
                     options.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
+                    // The issuer is the one the authority's discovery document names.
+                    options.TokenValidationParameters.ValidIssuer = null;
                 }
                 else
                 {

@@ -9,10 +9,12 @@ namespace TatamiTech.ServiceDefaults.Tenancy;
 
 public static class TenancyExtensions
 {
-    /// <summary>The policy every endpoint gets unless it opts out: an authenticated caller of this tenant.</summary>
-    public static readonly AuthorizationPolicy TenantMemberPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
+    /// <summary>
+    /// The policy every endpoint gets unless it opts out: an authenticated caller. That the caller
+    /// belongs to the request's tenant is checked for every request by <see cref="TenantBindingMiddleware"/>.
+    /// </summary>
+    public static readonly AuthorizationPolicy AuthenticatedCallerPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
         .RequireAuthenticatedUser()
-        .AddRequirements(TenantMemberRequirement.Instance)
         .Build();
 
     /// <summary>
@@ -22,7 +24,6 @@ public static class TenancyExtensions
     {
         builder.Services.AddOptions<TenancyOptions>()
             .BindConfiguration(TenancyOptions.SectionName);
-        builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<TenantResolver>();
         builder.Services.AddScoped<ITenantContext, TenantContext>();
         return builder;
@@ -30,23 +31,22 @@ public static class TenancyExtensions
 
     /// <summary>
     /// The tenant-aware HTTP pipeline: host resolution, JWT authentication and the tenant binding.
-    /// Both the fallback and the default authorization policy require the binding, so an endpoint
-    /// added without any authorization call is still tenant-bound.
+    /// The fallback policy requires an authenticated caller, so an endpoint added without any
+    /// authorization call is not public; the binding applies whatever the endpoint's policy.
     /// </summary>
     public static TBuilder AddTenancy<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddTenantContext();
         builder.AddJwtAuthentication();
 
-        builder.Services.AddScoped<IAuthorizationHandler, TenantMemberHandler>();
         builder.Services.AddAuthorizationBuilder()
-            .SetDefaultPolicy(TenantMemberPolicy)
-            .SetFallbackPolicy(TenantMemberPolicy);
+            .SetDefaultPolicy(AuthenticatedCallerPolicy)
+            .SetFallbackPolicy(AuthenticatedCallerPolicy);
 
         return builder;
     }
 
-    /// <summary>Resolve the tenant, then authenticate, then authorize: the order the model prescribes.</summary>
+    /// <summary>Resolve the tenant, authenticate, bind the caller to the tenant, authorize: the order the model prescribes.</summary>
     public static WebApplication UseTenancy(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -54,6 +54,7 @@ public static class TenancyExtensions
         app.UseRouting();
         app.UseMiddleware<TenantResolutionMiddleware>();
         app.UseAuthentication();
+        app.UseMiddleware<TenantBindingMiddleware>();
         app.UseAuthorization();
         return app;
     }

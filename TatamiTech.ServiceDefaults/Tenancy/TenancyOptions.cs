@@ -22,4 +22,7 @@ public sealed class TenancyOptions
 
     /// <summary>How long an unknown slug is remembered: the bound on seeing a newly created tenant.</summary>
     public TimeSpan NegativeCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most slugs (known or not) kept in the lookup cache at once.</summary>
+    public long CacheSizeLimit { get; set; } = 100_000;
 }

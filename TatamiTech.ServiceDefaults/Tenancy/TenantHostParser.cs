@@ -16,14 +16,10 @@ public static class TenantHostParser
             return null;
         }
 
-        foreach (var root in rootDomains)
+        // Longest root first: with roots "tatamitech.com" and "eu.tatamitech.com", "x.eu.tatamitech.com"
+        // is tenant "x" of the second, not a nested subdomain of the first.
+        foreach (var normalizedRoot in rootDomains.Select(NormalizeHost).OfType<string>().OrderByDescending(r => r.Length))
         {
-            var normalizedRoot = NormalizeHost(root);
-            if (normalizedRoot is null)
-            {
-                continue;
-            }
-
             var suffixLength = normalizedRoot.Length + 1;
             if (name.Length <= suffixLength
                 || name[^suffixLength] != '.'

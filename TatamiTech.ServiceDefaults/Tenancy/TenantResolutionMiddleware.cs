@@ -40,7 +40,7 @@ internal sealed class TenantResolutionMiddleware(
         var tenant = await resolver.FindAsync(slug, context.RequestAborted);
         if (tenant is null)
         {
-            TenancyLog.UnknownTenant(logger, host, slug);
+            TenancyLog.UnknownTenant(logger, TenancyLog.Truncate(host), slug);
             TenancyTelemetry.CountRejection(TenantRejectionReason.UnknownTenant);
             await TenancyProblems.NotFound(context);
             return;
@@ -53,8 +53,27 @@ internal sealed class TenantResolutionMiddleware(
 
         using (tenantContext.Enter(tenant))
         {
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            catch (Exception ex) when (LogInTenantScope(ex))
+            {
+                // Never reached: the filter only logs, while the tenant's log scope is still open.
+                throw;
+            }
         }
+    }
+
+    // The exception handler further out logs the failure too, but after the tenant scope has closed.
+    private bool LogInTenantScope(Exception exception)
+    {
+        if (exception is not OperationCanceledException)
+        {
+            TenancyLog.UnhandledInTenant(logger, exception);
+        }
+
+        return false;
     }
 
     private async Task RejectAsync(HttpContext context, TenantRejectionReason reason, string host, TenancyOptions settings)
@@ -64,13 +83,13 @@ internal sealed class TenantResolutionMiddleware(
         {
             TenancyLog.HeaderConflict(
                 logger,
-                context.Request.Headers[settings.HeaderName].ToString(),
+                TenancyLog.Truncate(context.Request.Headers[settings.HeaderName].ToString()),
                 TenantHostParser.GetSlug(host, settings.RootDomains) ?? host);
             await TenancyProblems.Forbidden(context);
             return;
         }
 
-        TenancyLog.NoTenantInHost(logger, host);
+        TenancyLog.NoTenantInHost(logger, TenancyLog.Truncate(host));
         await TenancyProblems.NotFound(context);
     }
 }

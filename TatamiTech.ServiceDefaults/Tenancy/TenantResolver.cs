@@ -4,25 +4,31 @@ using Microsoft.Extensions.Options;
 namespace TatamiTech.ServiceDefaults.Tenancy;
 
 /// <summary>
-/// Slug to tenant, through a cache: a warm lookup costs no database round trip. Known tenants are kept
-/// for <see cref="TenancyOptions.CacheDuration"/>, unknown slugs for <see cref="TenancyOptions.NegativeCacheDuration"/>,
-/// so a new or renamed tenant is seen within those bounds.
+/// Slug to tenant, through a cache of its own: a warm lookup costs no database round trip. Known tenants
+/// are kept for <see cref="TenancyOptions.CacheDuration"/>, unknown slugs for
+/// <see cref="TenancyOptions.NegativeCacheDuration"/>, so a new or renamed tenant is seen within those
+/// bounds. The cache is bounded, so a flood of invented subdomains cannot grow it without limit.
 /// </summary>
-public sealed class TenantResolver(ITenantDirectory directory, IMemoryCache cache, IOptionsMonitor<TenancyOptions> options)
+public sealed class TenantResolver(ITenantDirectory directory, IOptionsMonitor<TenancyOptions> options) : IDisposable
 {
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = options.CurrentValue.CacheSizeLimit });
+
     public async ValueTask<TenantInfo?> FindAsync(string slug, CancellationToken cancellationToken)
     {
-        var key = new CacheKey(slug);
-        if (cache.TryGetValue(key, out TenantInfo? cached))
+        if (_cache.TryGetValue(slug, out TenantInfo? cached))
         {
             return cached;
         }
 
         var tenant = await directory.FindBySlugAsync(slug, cancellationToken);
         var settings = options.CurrentValue;
-        cache.Set(key, tenant, tenant is null ? settings.NegativeCacheDuration : settings.CacheDuration);
+        _cache.Set(slug, tenant, new MemoryCacheEntryOptions
+        {
+            Size = 1,
+            AbsoluteExpirationRelativeToNow = tenant is null ? settings.NegativeCacheDuration : settings.CacheDuration,
+        });
         return tenant;
     }
 
-    private sealed record CacheKey(string Slug);
+    public void Dispose() => _cache.Dispose();
 }

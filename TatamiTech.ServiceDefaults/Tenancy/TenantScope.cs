@@ -27,9 +27,11 @@ public sealed class TenantScope : IAsyncDisposable
     public static TenantScope Create(IServiceProvider services, TenantInfo tenant) =>
         new(services.CreateAsyncScope(), tenant);
 
-    public async ValueTask DisposeAsync()
+    // Not async: leaving the tenant resets async-locals (log scope, ambient tenant), and an async
+    // method would reset them only in its own context, leaving the caller still "inside" the tenant.
+    public ValueTask DisposeAsync()
     {
         _entered.Dispose();
-        await _scope.DisposeAsync();
+        return _scope.DisposeAsync();
     }
 }

@@ -94,6 +94,7 @@ public sealed class StudentsApiShould(StackFixture stack)
     [InlineData("/students?page=0")]
     [InlineData("/students?pageSize=0")]
     [InlineData("/students?pageSize=101")]
+    [InlineData("/students?page=30000000&pageSize=100")]
     public async Task RefuseBadPaging(string path)
     {
         using var response = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Get, path);

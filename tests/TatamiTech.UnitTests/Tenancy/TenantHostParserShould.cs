@@ -57,6 +57,16 @@ public sealed class TenantHostParserShould
     public void IgnoreLocalhostWhenItIsNotAConfiguredRoot() =>
         Assert.Null(TenantHostParser.GetSlug("goldentiger.localhost", ["tatamitech.com"]));
 
+    [Theory]
+    [InlineData("x.eu.tatamitech.com", "x")]
+    [InlineData("eu.tatamitech.com", "eu")]
+    [InlineData("x.tatamitech.com", "x")]
+    public void PreferTheLongestMatchingRoot(string host, string expected)
+    {
+        Assert.Equal(expected, TenantHostParser.GetSlug(host, ["tatamitech.com", "eu.tatamitech.com"]));
+        Assert.Equal(expected, TenantHostParser.GetSlug(host, ["eu.tatamitech.com", "tatamitech.com"]));
+    }
+
     [Fact]
     public void NameNoTenantWhenNoRootIsConfigured() =>
         Assert.Null(TenantHostParser.GetSlug("goldentiger.tatamitech.com", []));
