@@ -1,4 +1,5 @@
 using TatamiTech.Api.DevTokens;
+using TatamiTech.Api.Reports;
 using TatamiTech.Api.Students;
 using TatamiTech.Data;
 using TatamiTech.ServiceDefaults.Tenancy;
@@ -15,6 +16,7 @@ var app = builder.Build();
 app.UseTenancy();
 app.MapDefaultEndpoints();
 app.MapStudentsApi();
+app.MapRosterReportsApi();
 app.MapDevTokensApi();
 
 await app.MigrateDatabaseAsync();

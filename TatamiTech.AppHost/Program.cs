@@ -21,6 +21,14 @@ builder.AddProject<Projects.TatamiTech_Worker>(ResourceNames.Worker)
     .WaitFor(database)
     // The API owns migrations: the worker starts on a migrated schema.
     .WaitFor(api)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithHttpCommand(
+        "/jobs/roster-reports/run",
+        "Run roster reports now",
+        commandOptions: new HttpCommandOptions
+        {
+            Description = "Writes (or refreshes) today's roster report of every academy.",
+            IconName = "Play",
+        });
 
 builder.Build().Run();

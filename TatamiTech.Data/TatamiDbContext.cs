@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using TatamiTech.Data.Reports;
 using TatamiTech.Data.Students;
 using TatamiTech.Data.Tenants;
 using TatamiTech.ServiceDefaults.Tenancy;
@@ -17,6 +18,8 @@ public sealed class TatamiDbContext(DbContextOptions<TatamiDbContext> options, I
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
     public DbSet<Student> Students => Set<Student>();
+
+    public DbSet<RosterReport> RosterReports => Set<RosterReport>();
 
     /// <summary>
     /// Read by the query filters on every query. <see cref="Guid.Empty"/> is no tenant's id, so with

@@ -7,10 +7,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddTenantContext();
 builder.AddTatamiData();
-builder.AddTenantSweep();
+builder.AddRosterReports();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapRosterReportsRunNow();
 
 await app.RunAsync();

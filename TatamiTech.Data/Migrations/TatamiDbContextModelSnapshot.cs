@@ -17,10 +17,62 @@ namespace TatamiTech.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("TatamiTech.Data.Reports.RosterReport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("AsOf")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("as_of");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<int>("NewStudentsLast30Days")
+                        .HasColumnType("integer")
+                        .HasColumnName("new_students_last30days");
+
+                    b.Property<DateOnly>("PeriodDate")
+                        .HasColumnType("date")
+                        .HasColumnName("period_date");
+
+                    b.Property<string>("StudentsByRank")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("students_by_rank");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("time_zone");
+
+                    b.Property<int>("TotalStudents")
+                        .HasColumnType("integer")
+                        .HasColumnName("total_students");
+
+                    b.HasKey("Id")
+                        .HasName("pk_roster_reports");
+
+                    b.HasIndex("TenantId", "PeriodDate")
+                        .IsUnique()
+                        .HasDatabaseName("ix_roster_reports_tenant_id_period_date");
+
+                    b.ToTable("roster_reports", (string)null);
+                });
 
             modelBuilder.Entity("TatamiTech.Data.Students.Student", b =>
                 {
@@ -90,6 +142,13 @@ namespace TatamiTech.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("slug");
 
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("UTC")
+                        .HasColumnName("time_zone");
+
                     b.HasKey("Id")
                         .HasName("pk_tenants");
 
@@ -98,6 +157,16 @@ namespace TatamiTech.Data.Migrations
                         .HasDatabaseName("ix_tenants_slug");
 
                     b.ToTable("tenants", (string)null);
+                });
+
+            modelBuilder.Entity("TatamiTech.Data.Reports.RosterReport", b =>
+                {
+                    b.HasOne("TatamiTech.Data.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_roster_reports_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("TatamiTech.Data.Students.Student", b =>

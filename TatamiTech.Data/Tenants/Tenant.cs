@@ -9,5 +9,8 @@ public sealed class Tenant
 
     public required string Name { get; set; }
 
+    /// <summary>IANA zone the academy lives in: its reports are for its own calendar days.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
     public DateTimeOffset CreatedAt { get; set; }
 }

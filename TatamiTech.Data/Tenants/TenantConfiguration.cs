@@ -10,5 +10,6 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         builder.Property(t => t.Id).ValueGeneratedNever();
         builder.HasIndex(t => t.Slug).IsUnique();
         builder.Property(t => t.CreatedAt).HasDefaultValueSql("now()");
+        builder.Property(t => t.TimeZone).HasDefaultValue("UTC");
     }
 }

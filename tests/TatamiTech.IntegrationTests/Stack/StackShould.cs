@@ -89,6 +89,7 @@ public sealed class StackShould(StackFixture stack)
             "tenants.slug text NO -",
             "tenants.name text NO -",
             "tenants.created_at timestamp with time zone NO now()",
+            "tenants.time_zone text NO 'UTC'::text",
         ], columns);
 
         var uniques = await QueryAsync("""

@@ -1,0 +1,19 @@
+namespace TatamiTech.Worker.Roster;
+
+/// <summary>Bound from <c>Worker:Roster</c>.</summary>
+public sealed class RosterReportOptions
+{
+    public const string SectionName = "Worker:Roster";
+
+    /// <summary>A cron expression (UTC, five fields). When set it wins over <see cref="Interval"/>.</summary>
+    public string? Schedule { get; set; }
+
+    /// <summary>Time between runs when no <see cref="Schedule"/> is set.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Run once as soon as the worker starts.</summary>
+    public bool RunOnStart { get; set; } = true;
+
+    /// <summary>Map <c>POST /jobs/roster-reports/run</c> (the dashboard's "run now"). Development only by default.</summary>
+    public bool EnableRunEndpoint { get; set; }
+}

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace TatamiTech.Worker.Roster;
+
+public static class RosterReportsExtensions
+{
+    public const string RunPath = "/jobs/roster-reports/run";
+
+    /// <summary>The roster job and what it needs; <paramref name="schedule"/> false for hosts that run it by hand.</summary>
+    public static TBuilder AddRosterReports<TBuilder>(this TBuilder builder, bool schedule = true) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<RosterReportOptions>()
+            .BindConfiguration(RosterReportOptions.SectionName)
+            .Configure<IHostEnvironment>((o, env) => o.EnableRunEndpoint |= env.IsDevelopment())
+            .Validate(o => string.IsNullOrWhiteSpace(o.Schedule) || Cronos.CronExpression.TryParse(o.Schedule, out _), "Worker:Roster:Schedule is not a cron expression.")
+            .Validate(o => o.Interval > TimeSpan.Zero, "Worker:Roster:Interval must be positive.")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<TenantRosterWriter>();
+        builder.Services.AddSingleton<RosterReportJob>();
+
+        if (schedule)
+        {
+            builder.Services.AddSingleton<RosterScheduler>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<RosterScheduler>());
+            builder.Services.AddHealthChecks().AddCheck<RosterHealthCheck>("roster-reports");
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(t => t.AddSource(RosterTelemetry.Name))
+            .WithMetrics(m => m.AddMeter(RosterTelemetry.Name));
+        return builder;
+    }
+
+    /// <summary>"Run now": an internal endpoint for the dashboard command, off outside Development unless enabled.</summary>
+    public static WebApplication MapRosterReportsRunNow(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<RosterReportOptions>>().Value.EnableRunEndpoint)
+        {
+            app.MapPost(RunPath, RunNow);
+        }
+
+        return app;
+    }
+
+    private static async Task<Ok<RosterRunResult>> RunNow(RosterScheduler scheduler, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await scheduler.RunNowAsync(cancellationToken));
+}

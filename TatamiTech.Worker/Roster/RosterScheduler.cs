@@ -1,0 +1,102 @@
+using System.Threading.Channels;
+using Cronos;
+using Microsoft.Extensions.Options;
+
+namespace TatamiTech.Worker.Roster;
+
+/// <summary>Runs the roster job on its schedule, and whenever "run now" asks.</summary>
+public sealed partial class RosterScheduler(
+    RosterReportJob job,
+    IOptionsMonitor<RosterReportOptions> options,
+    TimeProvider clock,
+    ILogger<RosterScheduler> logger) : BackgroundService
+{
+    private readonly Channel<TaskCompletionSource<RosterRunResult>> _requests = Channel.CreateUnbounded<TaskCompletionSource<RosterRunResult>>();
+
+    public RosterRunResult? LastResult { get; private set; }
+
+    public string? LastError { get; private set; }
+
+    /// <summary>Queues a run that refreshes today's reports, and waits for it.</summary>
+    public async Task<RosterRunResult> RunNowAsync(CancellationToken cancellationToken)
+    {
+        var request = new TaskCompletionSource<RosterRunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _requests.Writer.WriteAsync(request, cancellationToken);
+        return await request.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.CurrentValue.RunOnStart)
+        {
+            await RunScheduledAsync(stoppingToken);
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var delay = NextDelay();
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            wake.CancelAfter(delay);
+            try
+            {
+                var request = await _requests.Reader.ReadAsync(wake.Token);
+                try
+                {
+                    request.TrySetResult(await RunAsync(refresh: true, stoppingToken));
+                }
+                catch (Exception ex)
+                {
+                    request.TrySetException(ex);
+                }
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                await RunScheduledAsync(stoppingToken);
+            }
+        }
+    }
+
+    // A failed run is logged and reported by the health check; the schedule goes on.
+    private async Task RunScheduledAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunAsync(refresh: false, stoppingToken);
+        }
+        catch (Exception) when (!stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<RosterRunResult> RunAsync(bool refresh, CancellationToken stoppingToken)
+    {
+        try
+        {
+            LastResult = await job.RunAsync(refresh, stoppingToken);
+            LastError = null;
+            return LastResult;
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            LastError = ex.Message;
+            LogRunFailed(logger, ex);
+            throw;
+        }
+    }
+
+    private TimeSpan NextDelay()
+    {
+        var settings = options.CurrentValue;
+        if (string.IsNullOrWhiteSpace(settings.Schedule))
+        {
+            return settings.Interval;
+        }
+
+        var now = clock.GetUtcNow();
+        var next = CronExpression.Parse(settings.Schedule).GetNextOccurrence(now, TimeZoneInfo.Utc);
+        return next is { } at ? at - now : Timeout.InfiniteTimeSpan;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Roster run failed as a whole")]
+    private static partial void LogRunFailed(ILogger logger, Exception exception);
+}
