@@ -13,15 +13,6 @@ internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<T
             .UseNpgsql("Host=localhost;Database=tatamidb")
             .UseSnakeCaseNamingConvention()
             .Options;
-        return new TatamiDbContext(options, new NoTenantContext());
-    }
-
-    private sealed class NoTenantContext : ITenantContext
-    {
-        public TenantInfo? Current => null;
-
-        public TenantInfo Required => throw new TenantNotResolvedException();
-
-        public IDisposable Enter(TenantInfo tenant) => throw new NotSupportedException("Design time has no tenant.");
+        return new TatamiDbContext(options, NoTenantContext.Instance);
     }
 }

@@ -5,6 +5,7 @@ using Npgsql;
 using TatamiTech.Data;
 using TatamiTech.Data.Seeding;
 using TatamiTech.IntegrationTests.Infrastructure;
+using TatamiTech.ServiceDefaults.Tenancy;
 
 namespace TatamiTech.IntegrationTests.Stack;
 
@@ -150,7 +151,7 @@ public sealed class StackShould(StackFixture stack)
         private static List<string> ReadMigrations()
         {
             var options = new DbContextOptionsBuilder<TatamiDbContext>().UseNpgsql("Host=unused.invalid").UseSnakeCaseNamingConvention().Options;
-            using var db = new TatamiDbContext(options, new NoTenant());
+            using var db = new TatamiDbContext(options, NoTenantContext.Instance);
             return db.Database.GetMigrations().Order(StringComparer.Ordinal).ToList();
         }
     }
