@@ -25,14 +25,12 @@ internal sealed class TenantResolutionMiddleware(
 
         var settings = options.CurrentValue;
         var host = context.Request.Host.Host;
-        var selection = TenantSelection.Select(
-            TenantHostParser.GetSlug(host, settings.RootDomains),
-            context.Request.Headers[settings.HeaderName],
-            settings.AllowHeaderFallback);
+        var hostSlug = TenantHostParser.GetSlug(host, settings.RootDomains);
+        var selection = TenantSelection.Select(hostSlug, context.Request.Headers[settings.HeaderName], settings.AllowHeaderFallback);
 
         if (selection.Rejection is { } reason)
         {
-            await RejectAsync(context, reason, host, settings);
+            await RejectAsync(context, reason, host, hostSlug, settings);
             return;
         }
 
@@ -76,7 +74,7 @@ internal sealed class TenantResolutionMiddleware(
         return false;
     }
 
-    private async Task RejectAsync(HttpContext context, TenantRejectionReason reason, string host, TenancyOptions settings)
+    private async Task RejectAsync(HttpContext context, TenantRejectionReason reason, string host, string? hostSlug, TenancyOptions settings)
     {
         TenancyTelemetry.CountRejection(reason);
         if (reason == TenantRejectionReason.HeaderConflict)
@@ -84,7 +82,7 @@ internal sealed class TenantResolutionMiddleware(
             TenancyLog.HeaderConflict(
                 logger,
                 TenancyLog.Truncate(context.Request.Headers[settings.HeaderName].ToString()),
-                TenantHostParser.GetSlug(host, settings.RootDomains) ?? host);
+                hostSlug ?? host);
             await TenancyProblems.Forbidden(context);
             return;
         }

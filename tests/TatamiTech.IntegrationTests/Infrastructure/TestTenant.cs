@@ -1,4 +1,5 @@
 using Npgsql;
+using TatamiTech.ServiceDefaults.Tenancy;
 
 namespace TatamiTech.IntegrationTests.Infrastructure;
 
@@ -6,6 +7,11 @@ namespace TatamiTech.IntegrationTests.Infrastructure;
 public sealed record TestTenant(Guid Id, string Slug, string Name)
 {
     public string Host => $"{Slug}.localhost";
+
+    /// <summary>The tenant as the pipeline would resolve it, for tenant scopes opened by tests.</summary>
+    public TenantInfo Info => new(Id, Slug, Name);
+
+    public static TestTenant From(TenantInfo tenant) => new(tenant.Id, tenant.Slug, tenant.Name);
 
     /// <summary>Written straight into the directory table, as provisioning would.</summary>
     public static async Task<TestTenant> CreateAsync(string connectionString, string prefix)

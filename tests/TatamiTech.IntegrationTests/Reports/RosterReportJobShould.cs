@@ -127,7 +127,7 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
     private async Task<TestTenant> TenantWithStudentsAsync(string prefix, params string[] ranks)
     {
         var tenant = await TestTenant.CreateAsync(stack.ConnectionString, prefix);
-        await using var scope = TenantScope.Create(NewHost().Services, new TenantInfo(tenant.Id, tenant.Slug, tenant.Name));
+        await using var scope = TenantScope.Create(NewHost().Services, tenant.Info);
         var db = scope.Services.GetRequiredService<TatamiDbContext>();
         foreach (var rank in ranks)
         {
@@ -147,7 +147,7 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
 
     private async Task<RosterReport?> FindReportAsync(TestTenant tenant)
     {
-        await using var scope = TenantScope.Create(NewHost().Services, new TenantInfo(tenant.Id, tenant.Slug, tenant.Name));
+        await using var scope = TenantScope.Create(NewHost().Services, tenant.Info);
         return await scope.Services.GetRequiredService<TatamiDbContext>().RosterReports.AsNoTracking().SingleOrDefaultAsync();
     }
 

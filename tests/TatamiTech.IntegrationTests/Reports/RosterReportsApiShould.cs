@@ -9,8 +9,8 @@ namespace TatamiTech.IntegrationTests.Reports;
 [Collection(StackCollection.Name)]
 public sealed class RosterReportsApiShould(StackFixture stack)
 {
-    private static readonly TestTenant s_goldenTiger = new(DemoAcademies.GoldenTiger.Id, DemoAcademies.GoldenTiger.Slug, DemoAcademies.GoldenTiger.Name);
-    private static readonly TestTenant s_ironCrane = new(DemoAcademies.IronCrane.Id, DemoAcademies.IronCrane.Slug, DemoAcademies.IronCrane.Name);
+    private static readonly TestTenant s_goldenTiger = TestTenant.From(DemoAcademies.GoldenTiger);
+    private static readonly TestTenant s_ironCrane = TestTenant.From(DemoAcademies.IronCrane);
 
     [Fact]
     public async Task ServeEachAcademyItsOwnFiguresAfterARun()

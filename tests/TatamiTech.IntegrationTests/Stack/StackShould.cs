@@ -15,7 +15,7 @@ public sealed class StackShould(StackFixture stack)
     [Fact]
     public async Task ServeTheDemoAcademyFromTheMigratedDatabase()
     {
-        var demo = new TestTenant(DemoAcademies.GoldenTiger.Id, DemoAcademies.GoldenTiger.Slug, DemoAcademies.GoldenTiger.Name);
+        var demo = TestTenant.From(DemoAcademies.GoldenTiger);
 
         using var response = await stack.Api.SendAsync(demo, HttpMethod.Get, "/students?pageSize=100");
 
