@@ -10,15 +10,17 @@ var jwtSigningKey = builder.AddParameter(
     secret: true,
     persist: true);
 
+// The API migrates as the owner and serves as the runtime role; the Worker never sees the owner.
 var api = builder.AddProject<Projects.TatamiTech_Api>(ResourceNames.Api)
-    .WithReference(database)
-    .WaitFor(database)
+    .WithReference(database.Owner, ServiceConnectionNames.Migrations)
+    .WithReference(database.Runtime, ServiceConnectionNames.Runtime)
+    .WaitFor(database.Owner)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.TatamiTech_Worker>(ResourceNames.Worker)
-    .WithReference(database)
-    .WaitFor(database)
+    .WithReference(database.Runtime, ServiceConnectionNames.Runtime)
+    .WaitFor(database.Owner)
     // The API owns migrations: the worker starts on a migrated schema.
     .WaitFor(api)
     .WithHttpHealthCheck("/health")

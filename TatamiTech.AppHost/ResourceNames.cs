@@ -4,7 +4,14 @@ namespace TatamiTech.AppHost;
 public static class ResourceNames
 {
     public const string Postgres = "postgres";
+
+    /// <summary>The application database, as its owner: migrations only.</summary>
     public const string Database = "tatamidb";
+
+    /// <summary>The same database as the runtime role, which row-level security applies to.</summary>
+    public const string RuntimeDatabase = "tatamidb-runtime";
+
+    public const string RuntimeRolePassword = "tatamidb-runtime-password";
     public const string Api = "api";
     public const string Worker = "worker";
     public const string JwtSigningKey = "jwt-signing-key";

@@ -4,14 +4,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using TatamiTech.Data.Tenants;
+using TatamiTech.Data.Wall;
 using TatamiTech.ServiceDefaults.Tenancy;
 
 namespace TatamiTech.Data;
 
 public static class DataExtensions
 {
-    /// <summary>The connection string name the AppHost gives the API and the Worker.</summary>
+    /// <summary>The runtime connection (role <see cref="DatabaseWall.RuntimeRole"/>) the AppHost gives the API and the Worker.</summary>
     public const string ConnectionName = "tatamidb";
+
+    /// <summary>The schema owner's connection, given only to the API, used only to migrate at start.</summary>
+    public const string MigrationConnectionName = "tatamidb-migrations";
 
     /// <summary>
     /// The database for a tenant-aware service: one Npgsql data source (one pool), the scoped
@@ -28,7 +32,8 @@ public static class DataExtensions
         // Not AddDbContextPool: a pooled context outlives its scope and would carry one tenant into another.
         builder.Services.AddDbContext<TatamiDbContext>((services, options) => options
             .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>())
-            .UseSnakeCaseNamingConvention());
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(TenantWallInterceptor.Instance));
         builder.EnrichNpgsqlDbContext<TatamiDbContext>();
 
         builder.Services.AddSingleton<ITenantDirectory, NpgsqlTenantDirectory>();

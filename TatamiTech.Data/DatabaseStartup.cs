@@ -1,33 +1,77 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using TatamiTech.Data.Seeding;
+using TatamiTech.Data.Wall;
+using TatamiTech.ServiceDefaults.Tenancy;
 
 namespace TatamiTech.Data;
 
 public static partial class DatabaseStartup
 {
     /// <summary>
-    /// Brings the schema up to date before the service serves. The API is the migration owner; EF Core
-    /// takes a database lock while migrating, so two API replicas starting together do not race.
-    /// In Development it then adds the demo academies.
+    /// Brings the schema up to date before the service serves, as the database owner
+    /// (<see cref="DataExtensions.MigrationConnectionName"/>); that connection is closed before the first
+    /// request. EF Core takes a database lock while migrating, so two API replicas starting together do
+    /// not race. Then it lets the runtime role log in with the password of the service's own connection
+    /// string, seeds the demo academies in Development, and checks that the service itself runs as a role
+    /// row-level security applies to.
     /// </summary>
     public static async Task MigrateDatabaseAsync(this IHost app, CancellationToken cancellationToken = default)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup).FullName!);
-        await using (var scope = app.Services.CreateAsyncScope())
+        var configuration = app.Services.GetRequiredService<IConfiguration>();
+        var ownerConnectionString = configuration.GetConnectionString(DataExtensions.MigrationConnectionName)
+            ?? throw new InvalidOperationException(
+                $"Connection string '{DataExtensions.MigrationConnectionName}' (the schema owner, for migrations) is missing. " +
+                "Run the stack through TatamiTech.AppHost, or set it next to ConnectionStrings:" + DataExtensions.ConnectionName + ".");
+
+        await using (var owner = OwnerContext(ownerConnectionString))
         {
-            var db = scope.ServiceProvider.GetRequiredService<TatamiDbContext>();
-            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-            await db.Database.MigrateAsync(cancellationToken);
+            var pending = (await owner.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            await owner.Database.MigrateAsync(cancellationToken);
             LogMigrated(logger, pending.Count);
+
+            await EnableRuntimeLoginAsync(owner, configuration.GetConnectionString(DataExtensions.ConnectionName), cancellationToken);
+
+            if (app.Services.GetRequiredService<IHostEnvironment>().IsDevelopment())
+            {
+                await DevelopmentDataSeeder.SeedAsync(app.Services, owner, logger, cancellationToken);
+            }
         }
 
-        if (app.Services.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        await app.VerifyRuntimeRoleAsync(cancellationToken);
+    }
+
+    private static TatamiDbContext OwnerContext(string connectionString) => new(
+        new DbContextOptionsBuilder<TatamiDbContext>()
+            .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure())
+            .UseSnakeCaseNamingConvention()
+            .Options,
+        NoTenantContext.Instance);
+
+    /// <summary>
+    /// The migration creates the runtime role without a password; its password is the one the AppHost
+    /// gave the services, so it is set here rather than written into a migration.
+    /// </summary>
+    private static async Task EnableRuntimeLoginAsync(TatamiDbContext owner, string? runtimeConnectionString, CancellationToken cancellationToken)
+    {
+        var runtime = new NpgsqlConnectionStringBuilder(runtimeConnectionString);
+        if (runtime.Username != DatabaseWall.RuntimeRole || string.IsNullOrEmpty(runtime.Password))
         {
-            await DevelopmentDataSeeder.SeedAsync(app.Services, logger, cancellationToken);
+            // Another role, or one managed outside the app: VerifyRuntimeRoleAsync still checks it.
+            return;
         }
+
+        // ALTER ROLE takes no parameters; a doubled quote is the only escape a standard string needs.
+        var password = runtime.Password.Replace("'", "''", StringComparison.Ordinal);
+#pragma warning disable EF1002 // The role is a constant and the password is escaped above.
+        await owner.Database.ExecuteSqlRawAsync(
+            $"ALTER ROLE {DatabaseWall.RuntimeRole} LOGIN PASSWORD '{password}'", cancellationToken);
+#pragma warning restore EF1002
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is current ({Count} migrations applied now)")]

@@ -1,4 +1,5 @@
 using TatamiTech.Data;
+using TatamiTech.Data.Wall;
 using TatamiTech.ServiceDefaults.Tenancy;
 using TatamiTech.Worker.Roster;
 
@@ -14,4 +15,5 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapRosterReportsRunNow();
 
+await app.VerifyRuntimeRoleAsync();
 await app.RunAsync();

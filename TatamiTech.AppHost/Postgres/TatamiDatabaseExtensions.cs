@@ -9,10 +9,27 @@ internal static class TatamiDatabaseExtensions
     public const string DataRootKey = "Postgres:DataRoot";
 
     /// <summary>
-    /// The application database, the same shape either way: a resource named
-    /// <see cref="ResourceNames.Database"/> that services reference and wait for.
+    /// The application database, the same shape in either mode: the database resource
+    /// (<see cref="ResourceNames.Database"/>, the owner) and a connection string for the runtime role
+    /// (<see cref="ResourceNames.RuntimeDatabase"/>) on the same server, with its own generated password.
     /// </summary>
-    public static IResourceBuilder<IResourceWithConnectionString> AddTatamiDatabase(this IDistributedApplicationBuilder builder)
+    public static TatamiDatabase AddTatamiDatabase(this IDistributedApplicationBuilder builder)
+    {
+        var (owner, endpoint) = AddOwnerDatabase(builder);
+        var password = builder.AddParameter(
+            ResourceNames.RuntimeRolePassword,
+            new GenerateParameterDefault { MinLength = 32, Special = false },
+            secret: true,
+            persist: true);
+        var runtime = builder.AddConnectionString(
+            ResourceNames.RuntimeDatabase,
+            ReferenceExpression.Create(
+                $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={ServiceConnectionNames.RuntimeRole};Password={password.Resource};Database={ResourceNames.Database}"));
+        return new TatamiDatabase(owner, runtime);
+    }
+
+    private static (IResourceBuilder<IResourceWithConnectionString> Database, EndpointReference Server) AddOwnerDatabase(
+        IDistributedApplicationBuilder builder)
     {
         var mode = ParseMode(builder.Configuration[ModeKey]);
         var runtime = builder.Configuration["ASPIRE_CONTAINER_RUNTIME"] ?? "docker";
@@ -49,17 +66,18 @@ internal static class TatamiDatabaseExtensions
         }
     }
 
-    private static IResourceBuilder<IResourceWithConnectionString> AddContainer(IDistributedApplicationBuilder builder) =>
-        builder.AddPostgres(ResourceNames.Postgres)
-            .WithDataVolume()
-            .AddDatabase(ResourceNames.Database);
+    private static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) AddContainer(IDistributedApplicationBuilder builder)
+    {
+        var server = builder.AddPostgres(ResourceNames.Postgres).WithDataVolume();
+        return (server.AddDatabase(ResourceNames.Database), server.Resource.PrimaryEndpoint);
+    }
 
-    private static IResourceBuilder<IResourceWithConnectionString> AddLocal(
+    private static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) AddLocal(
         IDistributedApplicationBuilder builder, LocalPostgresInstallation installation)
     {
         var dataRoot = builder.Configuration[DataRootKey] ?? LocalPostgresDataDirectory.DefaultRoot;
-        return builder.AddLocalPostgres(ResourceNames.Postgres, installation, dataRoot)
-            .AddDatabase(ResourceNames.Database);
+        var server = builder.AddLocalPostgres(ResourceNames.Postgres, installation, dataRoot);
+        return (server.AddDatabase(ResourceNames.Database), server.Resource.PrimaryEndpoint);
     }
 
     private static PostgresMode ParseMode(string? value)

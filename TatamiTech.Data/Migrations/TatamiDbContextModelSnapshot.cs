@@ -22,8 +22,55 @@ namespace TatamiTech.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("TatamiTech.Data.Promotions.BeltPromotion", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("FromRank")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("from_rank");
+
+                    b.Property<DateOnly>("PromotedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("promoted_on");
+
+                    b.Property<Guid>("StudentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("student_id");
+
+                    b.Property<string>("ToRank")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("to_rank");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_belt_promotions");
+
+                    b.HasIndex("TenantId", "StudentId", "PromotedOn")
+                        .HasDatabaseName("ix_belt_promotions_tenant_id_student_id_promoted_on");
+
+                    b.ToTable("belt_promotions", (string)null);
+                });
+
             modelBuilder.Entity("TatamiTech.Data.Reports.RosterReport", b =>
                 {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
                         .HasColumnName("id");
@@ -51,10 +98,6 @@ namespace TatamiTech.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("students_by_rank");
 
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("tenant_id");
-
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasColumnType("text")
@@ -64,7 +107,7 @@ namespace TatamiTech.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("total_students");
 
-                    b.HasKey("Id")
+                    b.HasKey("TenantId", "Id")
                         .HasName("pk_roster_reports");
 
                     b.HasIndex("TenantId", "PeriodDate")
@@ -76,6 +119,10 @@ namespace TatamiTech.Data.Migrations
 
             modelBuilder.Entity("TatamiTech.Data.Students.Student", b =>
                 {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
                         .HasColumnName("id");
@@ -106,11 +153,7 @@ namespace TatamiTech.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("last_name");
 
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("tenant_id");
-
-                    b.HasKey("Id")
+                    b.HasKey("TenantId", "Id")
                         .HasName("pk_students");
 
                     b.HasIndex("TenantId", "Email")
@@ -157,6 +200,16 @@ namespace TatamiTech.Data.Migrations
                         .HasDatabaseName("ix_tenants_slug");
 
                     b.ToTable("tenants", (string)null);
+                });
+
+            modelBuilder.Entity("TatamiTech.Data.Promotions.BeltPromotion", b =>
+                {
+                    b.HasOne("TatamiTech.Data.Students.Student", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "StudentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_belt_promotions_students_tenant_id_student_id");
                 });
 
             modelBuilder.Entity("TatamiTech.Data.Reports.RosterReport", b =>

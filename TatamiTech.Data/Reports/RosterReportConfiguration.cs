@@ -10,6 +10,7 @@ internal sealed class RosterReportConfiguration : IEntityTypeConfiguration<Roste
 {
     public void Configure(EntityTypeBuilder<RosterReport> builder)
     {
+        builder.HasKey(r => new { r.TenantId, r.Id });
         builder.Property(r => r.Id).ValueGeneratedNever();
         builder.Property(r => r.CreatedAt).HasDefaultValueSql("now()");
         builder.Property(r => r.StudentsByRank)

@@ -11,17 +11,17 @@ namespace TatamiTech.Data.Seeding;
 /// </summary>
 internal static partial class DevelopmentDataSeeder
 {
-    public static async Task SeedAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Academies are provisioned through <paramref name="owner"/> (the runtime role cannot write the
+    /// directory); their students go in through each academy's own tenant scope, like any other write.
+    /// </summary>
+    public static async Task SeedAsync(IServiceProvider services, TatamiDbContext owner, ILogger logger, CancellationToken cancellationToken)
     {
         foreach (var (tenant, students) in DemoAcademies.All)
         {
-            await using (var scope = services.CreateAsyncScope())
-            {
-                var db = scope.ServiceProvider.GetRequiredService<TatamiDbContext>();
-                await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"INSERT INTO tenants (id, slug, name) VALUES ({tenant.Id}, {tenant.Slug}, {tenant.Name}) ON CONFLICT DO NOTHING",
-                    cancellationToken);
-            }
+            await owner.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO tenants (id, slug, name) VALUES ({tenant.Id}, {tenant.Slug}, {tenant.Name}) ON CONFLICT DO NOTHING",
+                cancellationToken);
 
             await using var tenantScope = TenantScope.Create(services, tenant);
             var tenantDb = tenantScope.Services.GetRequiredService<TatamiDbContext>();

@@ -11,6 +11,9 @@ internal sealed class StudentConfiguration : IEntityTypeConfiguration<Student>
 
     public void Configure(EntityTypeBuilder<Student> builder)
     {
+        // The academy leads every key: children reference (tenant_id, id), and lookups by id stay inside
+        // the academy's part of the index.
+        builder.HasKey(s => new { s.TenantId, s.Id });
         builder.Property(s => s.Id).ValueGeneratedNever();
         builder.Property(s => s.FirstName);
         builder.Property(s => s.LastName);

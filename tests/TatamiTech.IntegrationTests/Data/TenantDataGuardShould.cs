@@ -19,7 +19,7 @@ public sealed class TenantDataGuardShould(StackFixture stack) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["ConnectionStrings:tatamidb"] = stack.ConnectionString;
+        builder.Configuration["ConnectionStrings:tatamidb"] = stack.RuntimeConnectionString;
         builder.AddTenantContext();
         builder.AddTatamiData();
         _host = builder.Build();
@@ -70,21 +70,27 @@ public sealed class TenantDataGuardShould(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task RefuseToChangeAnotherTenantsRowEvenWhenTheFilterIsBypassed()
     {
+        var foreign = await AddStudentAsync(_bravo);
         await using var scope = TenantScope.Create(_host.Services, _alpha);
         var db = scope.Services.GetRequiredService<TatamiDbContext>();
-        var foreign = await db.Students.IgnoreQueryFilters().FirstAsync(s => s.TenantId == _bravo.Id);
-        var rank = foreign.BeltRank;
 
-        foreign.BeltRank = rank == "black" ? "white" : "black";
+        // Without the filter the database wall still hides the row...
+        Assert.Null(await db.Students.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.Id == foreign.Id));
+
+        // ...and a row of another tenant attached by hand is refused before anything is sent.
+        var stub = NewStudent();
+        stub.Id = foreign.Id;
+        stub.TenantId = _bravo.Id;
+        db.Students.Attach(stub).Entity.BeltRank = "black";
         await Assert.ThrowsAsync<TenantIsolationException>(() => db.SaveChangesAsync());
 
         db.ChangeTracker.Clear();
-        db.Students.Remove(await db.Students.IgnoreQueryFilters().FirstAsync(s => s.Id == foreign.Id));
+        db.Students.Remove(db.Students.Attach(stub).Entity);
         await Assert.ThrowsAsync<TenantIsolationException>(() => db.SaveChangesAsync());
 
         await using var bravoScope = TenantScope.Create(_host.Services, _bravo);
         var unchanged = await bravoScope.Services.GetRequiredService<TatamiDbContext>().Students.SingleAsync(s => s.Id == foreign.Id);
-        Assert.Equal(rank, unchanged.BeltRank);
+        Assert.Equal("white", unchanged.BeltRank);
     }
 
     [Fact]
@@ -113,12 +119,13 @@ public sealed class TenantDataGuardShould(StackFixture stack) : IAsyncLifetime
         await _host.Services.GetRequiredService<ITenantDirectory>().FindBySlugAsync(tenant.Slug, CancellationToken.None)
         ?? throw new InvalidOperationException($"{tenant.Slug} is not in the directory.");
 
-    private async Task AddStudentAsync(TenantInfo tenant)
+    private async Task<Student> AddStudentAsync(TenantInfo tenant)
     {
         await using var scope = TenantScope.Create(_host.Services, tenant);
         var db = scope.Services.GetRequiredService<TatamiDbContext>();
-        db.Students.Add(NewStudent());
+        var student = db.Students.Add(NewStudent()).Entity;
         await db.SaveChangesAsync();
+        return student;
     }
 
     private static Student NewStudent() => new()

@@ -4,19 +4,22 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TatamiTech.Api.Students;
+using TatamiTech.Data;
 
 namespace TatamiTech.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The API hosted inside the test process against the stack's database, for what can only be observed
-/// from inside: telemetry, and environments other than the stack's Development. (Any public API type
+/// The API hosted inside the test process against the stack's database (runtime role for requests,
+/// owner for its start-up migration, as the AppHost wires it), for what can only be observed from
+/// inside: telemetry, and environments other than the stack's Development. (Any public API type
 /// names the entry assembly; <c>Program</c> would be ambiguous with the AppHost's.)
 /// </summary>
 public sealed class InProcessApi(
-    string connectionString,
+    StackFixture stack,
     string environment = "Development",
     Action<IServiceCollection>? services = null,
-    Action<ILoggingBuilder>? logging = null) : WebApplicationFactory<StudentResponse>
+    Action<ILoggingBuilder>? logging = null,
+    string? runtimeConnectionString = null) : WebApplicationFactory<StudentResponse>
 {
     public Task StartAsync()
     {
@@ -28,7 +31,8 @@ public sealed class InProcessApi(
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
-        builder.UseSetting("ConnectionStrings:tatamidb", connectionString);
+        builder.UseSetting($"ConnectionStrings:{DataExtensions.ConnectionName}", runtimeConnectionString ?? stack.RuntimeConnectionString);
+        builder.UseSetting($"ConnectionStrings:{DataExtensions.MigrationConnectionName}", stack.OwnerConnectionString);
         builder.UseSetting("Jwt:SigningKey", StackFixture.SigningKey);
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Information");
         if (services is not null)

@@ -12,6 +12,7 @@ namespace TatamiTech.IntegrationTests.Infrastructure;
 public sealed class StackFixture : IAsyncLifetime
 {
     public const string SigningKey = "integration-tests-signing-key-of-at-least-32-bytes";
+    public const string RuntimePassword = "integration-tests-runtime-password";
     public const string Issuer = "tatamitech-dev";
     public const string Audience = "tatamitech-api";
 
@@ -25,7 +26,11 @@ public sealed class StackFixture : IAsyncLifetime
 
     public Uri WorkerAddress { get; private set; } = null!;
 
-    public string ConnectionString { get; private set; } = null!;
+    /// <summary>The schema owner (a superuser): provisioning and checking what was written, past the wall.</summary>
+    public string OwnerConnectionString { get; private set; } = null!;
+
+    /// <summary>What the API and the Worker run as: the runtime role, inside the wall.</summary>
+    public string RuntimeConnectionString { get; private set; } = null!;
 
     public TestTenant Alpha { get; private set; } = null!;
 
@@ -35,7 +40,7 @@ public sealed class StackFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(s_startTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TatamiTech_AppHost>(
-            [$"--Parameters:{ResourceNames.JwtSigningKey}={SigningKey}"],
+            [$"--Parameters:{ResourceNames.JwtSigningKey}={SigningKey}", $"--Parameters:{ResourceNames.RuntimeRolePassword}={RuntimePassword}"],
             timeout.Token);
         builder.WithoutOtlpExport();
 
@@ -46,11 +51,13 @@ public sealed class StackFixture : IAsyncLifetime
 
         Api = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.Api, "http") };
         WorkerAddress = _app.GetEndpoint(ResourceNames.Worker, "http");
-        ConnectionString = await _app.GetConnectionStringAsync(ResourceNames.Database, timeout.Token)
+        OwnerConnectionString = await _app.GetConnectionStringAsync(ResourceNames.Database, timeout.Token)
             ?? throw new InvalidOperationException("The database has no connection string.");
+        RuntimeConnectionString = await _app.GetConnectionStringAsync(ResourceNames.RuntimeDatabase, timeout.Token)
+            ?? throw new InvalidOperationException("The runtime database connection has no connection string.");
 
-        Alpha = await TestTenant.CreateAsync(ConnectionString, "alpha");
-        Bravo = await TestTenant.CreateAsync(ConnectionString, "bravo");
+        Alpha = await TestTenant.CreateAsync(OwnerConnectionString, "alpha");
+        Bravo = await TestTenant.CreateAsync(OwnerConnectionString, "bravo");
     }
 
     public async Task DisposeAsync()

@@ -115,7 +115,7 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
     private IHost NewHost()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["ConnectionStrings:tatamidb"] = stack.ConnectionString;
+        builder.Configuration["ConnectionStrings:tatamidb"] = stack.RuntimeConnectionString;
         builder.AddTenantContext();
         builder.AddTatamiData();
         builder.AddRosterReports(schedule: false);
@@ -126,7 +126,7 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
 
     private async Task<TestTenant> TenantWithStudentsAsync(string prefix, params string[] ranks)
     {
-        var tenant = await TestTenant.CreateAsync(stack.ConnectionString, prefix);
+        var tenant = await TestTenant.CreateAsync(stack.OwnerConnectionString, prefix);
         await using var scope = TenantScope.Create(NewHost().Services, tenant.Info);
         var db = scope.Services.GetRequiredService<TatamiDbContext>();
         foreach (var rank in ranks)
@@ -156,7 +156,7 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
 
     private async Task<long> CountReportRowsAsync(TestTenant tenant)
     {
-        await using var connection = new NpgsqlConnection(stack.ConnectionString);
+        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM roster_reports WHERE tenant_id = $1", connection)
         {
@@ -167,7 +167,7 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
 
     private async Task SetTimeZoneAsync(TestTenant tenant, string zone)
     {
-        await using var connection = new NpgsqlConnection(stack.ConnectionString);
+        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("UPDATE tenants SET time_zone = $1 WHERE id = $2", connection)
         {

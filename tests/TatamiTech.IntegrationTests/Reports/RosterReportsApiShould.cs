@@ -45,7 +45,7 @@ public sealed class RosterReportsApiShould(StackFixture stack)
     [Fact]
     public async Task AnswerNotFoundForAnAcademyWithoutReports()
     {
-        var fresh = await TestTenant.CreateAsync(stack.ConnectionString, "noreport");
+        var fresh = await TestTenant.CreateAsync(stack.OwnerConnectionString, "noreport");
 
         using var response = await stack.Api.SendAsync(fresh, HttpMethod.Get, "/reports/roster/latest");
 
@@ -79,7 +79,7 @@ public sealed class RosterReportsApiShould(StackFixture stack)
 
     private async Task<Dictionary<string, int>> RanksInDatabaseAsync(TestTenant academy)
     {
-        await using var connection = new NpgsqlConnection(stack.ConnectionString);
+        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT belt_rank, count(*)::int FROM students WHERE tenant_id = $1 GROUP BY belt_rank", connection)
         {

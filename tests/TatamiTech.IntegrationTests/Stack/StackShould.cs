@@ -51,7 +51,7 @@ public sealed class StackShould(StackFixture stack)
     public async Task ApplyEveryMigration()
     {
         var expected = new DesignTimeMigrations().All;
-        await using var connection = new NpgsqlConnection(stack.ConnectionString);
+        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""SELECT migration_id FROM "__EFMigrationsHistory" ORDER BY 1""", connection);
         var applied = new List<string>();
@@ -118,7 +118,7 @@ public sealed class StackShould(StackFixture stack)
         var before = await QueryAsync("SELECT slug || ':' || (SELECT count(*) FROM students s WHERE s.tenant_id = t.id) FROM tenants t WHERE slug IN ('goldentiger', 'ironcrane') ORDER BY slug");
 
         // A second start of the migration owner runs the seeder again.
-        await using (var api = new InProcessApi(stack.ConnectionString))
+        await using (var api = new InProcessApi(stack))
         {
             await api.StartAsync();
         }
@@ -130,7 +130,7 @@ public sealed class StackShould(StackFixture stack)
 
     private async Task<List<string>> QueryAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(stack.ConnectionString);
+        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         var rows = new List<string>();

@@ -23,7 +23,7 @@ public sealed class TenantTelemetryShould(StackFixture stack) : IAsyncLifetime
     public Task InitializeAsync()
     {
         _api = new InProcessApi(
-            stack.ConnectionString,
+            stack,
             services: s => s.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(_spans)),
             logging: l => l.AddOpenTelemetry(o => o.AddProcessor(_logs)));
         _client = _api.CreateClient();

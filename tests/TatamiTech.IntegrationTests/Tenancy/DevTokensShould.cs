@@ -38,7 +38,7 @@ public sealed class DevTokensShould(StackFixture stack)
     [Fact]
     public async Task MintNothingInProduction()
     {
-        await using var production = new InProcessApi(stack.ConnectionString, environment: "Production");
+        await using var production = new InProcessApi(stack, environment: "Production");
         using var client = production.CreateClient();
         var host = $"{stack.Alpha.Slug}.tatamitech.com";
 
@@ -52,7 +52,7 @@ public sealed class DevTokensShould(StackFixture stack)
     [Fact]
     public async Task IgnoreTheXTenantHeaderInProduction()
     {
-        await using var production = new InProcessApi(stack.ConnectionString, environment: "Production");
+        await using var production = new InProcessApi(stack, environment: "Production");
         using var client = production.CreateClient();
         using var request = ApiRequests.To("localhost", HttpMethod.Get, "/students", TestTokens.For(stack.Alpha));
         request.Headers.Add("X-Tenant", stack.Alpha.Slug);

@@ -1,0 +1,79 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace TatamiTech.Data.Wall;
+
+/// <summary>
+/// Puts the tenant in scope in front of every command EF Core sends, in the same batch: one round trip,
+/// and the setting lives only as long as the command's transaction, so a pooled connection never
+/// carries it into another tenant's work. With no tenant in scope it sends NULL, which sees no rows.
+/// </summary>
+internal sealed class TenantWallInterceptor : DbCommandInterceptor
+{
+    public static readonly TenantWallInterceptor Instance = new();
+
+    internal const string ParameterName = "tenant_wall";
+    internal const string Prefix = $"CALL {DatabaseWall.SetTenantProcedure}(@{ParameterName});\n";
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Apply(command, eventData);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Apply(command, eventData);
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult<int> NonQueryExecuting(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        Apply(command, eventData);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Apply(command, eventData);
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult<object> ScalarExecuting(
+        DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        Apply(command, eventData);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        Apply(command, eventData);
+        return ValueTask.FromResult(result);
+    }
+
+    private static void Apply(DbCommand command, CommandEventData eventData)
+    {
+        // SaveChanges reads one row count per statement by position, so a leading statement would shift
+        // them; TatamiDbContext sets the tenant in the transaction it wraps SaveChanges in instead.
+        if (eventData.CommandSource == CommandSource.SaveChanges
+            || eventData.Context is not TatamiDbContext db
+            || command.CommandText.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        command.CommandText = Prefix + command.CommandText;
+        command.Parameters.Add(Parameter(db.WallTenantId));
+    }
+
+    internal static NpgsqlParameter Parameter(Guid? tenantId) =>
+        new(ParameterName, NpgsqlDbType.Uuid) { Value = tenantId is { } id ? id : DBNull.Value };
+}

@@ -1,0 +1,134 @@
+using Npgsql;
+
+namespace TatamiTech.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The tenancy rules of the schema, read from pg_catalog: every table with a tenant_id column keeps it
+/// NOT NULL, has row-level security enabled and forced under a policy on app.tenant_id for reads and
+/// writes, includes tenant_id in every unique index, and references other tenant tables by a key that
+/// includes tenant_id; no foreign key lets a delete of a tenant cascade. Each violation names its table
+/// and its rule.
+/// </summary>
+public static class SchemaConformance
+{
+    public sealed record Report(IReadOnlyList<string> TenantTables, IReadOnlyList<string> Violations);
+
+    public static async Task<Report> CheckAsync(string connectionString, string schema = "public")
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+
+        var tables = new List<string>();
+        var violations = new List<string>();
+
+        await foreach (var row in QueryAsync(connection, """
+            SELECT format('%I.%I', n.nspname, c.relname), a.attnotnull, c.relrowsecurity, c.relforcerowsecurity
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+             WHERE c.relkind IN ('r', 'p') AND n.nspname = $1
+             ORDER BY 1
+            """, schema))
+        {
+            var table = (string)row[0]!;
+            tables.Add(table);
+            Add(violations, !(bool)row[1]!, table, "tenant_id must be NOT NULL");
+            Add(violations, !(bool)row[2]!, table, "row-level security must be enabled");
+            Add(violations, !(bool)row[3]!, table, "row-level security must be forced (FORCE ROW LEVEL SECURITY)");
+        }
+
+        // One ALL policy must compare tenant_id with app.tenant_id both when reading and when writing;
+        // any other permissive policy would widen it (policies are OR-ed).
+        await foreach (var row in QueryAsync(connection, """
+            SELECT format('%I.%I', n.nspname, c.relname),
+                   bool_or(p.polcmd = '*' AND p.polpermissive
+                           AND pg_get_expr(p.polqual, p.polrelid) LIKE '%tenant_id%app.tenant_id%'
+                           AND pg_get_expr(p.polwithcheck, p.polrelid) LIKE '%tenant_id%app.tenant_id%'),
+                   string_agg(p.polname, ', ') FILTER (WHERE p.polpermissive
+                           AND coalesce(pg_get_expr(p.polqual, p.polrelid), '') NOT LIKE '%tenant_id%app.tenant_id%')
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+              LEFT JOIN pg_policy p ON p.polrelid = c.oid
+             WHERE c.relkind IN ('r', 'p') AND n.nspname = $1
+             GROUP BY 1
+            """, schema))
+        {
+            Add(violations, row[1] is not true, (string)row[0]!,
+                "needs a policy FOR ALL with USING and WITH CHECK comparing tenant_id with current_setting('app.tenant_id')");
+            Add(violations, row[2] is string, (string)row[0]!, $"permissive policies not scoped to app.tenant_id: {row[2]}");
+        }
+
+        await foreach (var row in QueryAsync(connection, """
+            SELECT format('%I.%I', n.nspname, c.relname), ic.relname
+              FROM pg_index i
+              JOIN pg_class c ON c.oid = i.indrelid
+              JOIN pg_class ic ON ic.oid = i.indexrelid
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+             WHERE i.indisunique AND n.nspname = $1 AND NOT (a.attnum = ANY (i.indkey::int2[]))
+             ORDER BY 1, 2
+            """, schema))
+        {
+            violations.Add($"{row[0]}: unique index {row[1]} must include tenant_id");
+        }
+
+        await foreach (var row in QueryAsync(connection, """
+            SELECT format('%I.%I', n.nspname, c.relname), con.conname, con.confdeltype
+              FROM pg_constraint con
+              JOIN pg_class c ON c.oid = con.conrelid
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE con.contype = 'f' AND n.nspname = $1
+               AND con.confrelid = 'public.tenants'::regclass AND con.confdeltype NOT IN ('a', 'r')
+             ORDER BY 1, 2
+            """, schema))
+        {
+            violations.Add($"{row[0]}: foreign key {row[1]} must not cascade, set null or set default on delete from tenants (action '{row[2]}')");
+        }
+
+        // A tenant table referencing a tenant table must pair tenant_id with tenant_id, so that a row can
+        // only ever point at a parent of its own academy.
+        await foreach (var row in QueryAsync(connection, """
+            SELECT format('%I.%I', n.nspname, c.relname), con.conname
+              FROM pg_constraint con
+              JOIN pg_class c ON c.oid = con.conrelid
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attname = 'tenant_id' AND NOT ca.attisdropped
+              JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attname = 'tenant_id' AND NOT pa.attisdropped
+             WHERE con.contype = 'f' AND n.nspname = $1
+               AND NOT EXISTS (
+                   SELECT FROM generate_subscripts(con.conkey, 1) k
+                    WHERE con.conkey[k] = ca.attnum AND con.confkey[k] = pa.attnum)
+             ORDER BY 1, 2
+            """, schema))
+        {
+            violations.Add($"{row[0]}: foreign key {row[1]} must reference its parent by (tenant_id, ...) matched to the parent's tenant_id");
+        }
+
+        return new Report(tables, violations);
+    }
+
+    private static void Add(List<string> violations, bool violated, string table, string rule)
+    {
+        if (violated)
+        {
+            violations.Add($"{table}: {rule}");
+        }
+    }
+
+    private static async IAsyncEnumerable<object?[]> QueryAsync(NpgsqlConnection connection, string sql, string schema)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = schema } } };
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var values = new object?[reader.FieldCount];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            yield return values;
+        }
+    }
+}
