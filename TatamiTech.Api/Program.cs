@@ -1,4 +1,5 @@
 using TatamiTech.Api.DevTokens;
+using TatamiTech.Api.Promotions;
 using TatamiTech.Api.Reports;
 using TatamiTech.Api.Students;
 using TatamiTech.Data;
@@ -16,6 +17,7 @@ var app = builder.Build();
 app.UseTenancy();
 app.MapDefaultEndpoints();
 app.MapStudentsApi();
+app.MapPromotionsApi();
 app.MapRosterReportsApi();
 app.MapDevTokensApi();
 

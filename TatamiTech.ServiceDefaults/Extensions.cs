@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -33,6 +34,9 @@ public static class Extensions
         });
 
         builder.Services.AddProblemDetails();
+
+        // One clock for every service, replaceable in tests.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 

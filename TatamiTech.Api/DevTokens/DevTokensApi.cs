@@ -21,7 +21,6 @@ public static class DevTokensApi
     {
         if (IsEnabled(builder.Environment, builder.Configuration))
         {
-            builder.Services.AddSingleton(TimeProvider.System);
             builder.Services.AddSingleton<DevTokenIssuer>();
         }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace TatamiTech.Worker.Roster;
@@ -17,7 +18,7 @@ public static class RosterReportsExtensions
             .Validate(o => o.Interval > TimeSpan.Zero, "Worker:Roster:Interval must be positive.")
             .ValidateOnStart();
 
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<TenantRosterWriter>();
         builder.Services.AddSingleton<RosterReportJob>();
 
