@@ -1,3 +1,4 @@
+using TatamiTech.Api.Database;
 using TatamiTech.Api.DevTokens;
 using TatamiTech.Api.Promotions;
 using TatamiTech.Api.Reports;
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddTenancy();
 builder.AddTatamiData();
+builder.AddDatabaseOutageProblems();
 builder.AddDevTokens();
 
 var app = builder.Build();

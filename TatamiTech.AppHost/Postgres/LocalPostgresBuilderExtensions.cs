@@ -145,6 +145,13 @@ internal static class LocalPostgresBuilderExtensions
     private static async Task InitializeClusterAsync(
         LocalPostgresInstallation installation, LocalPostgresDataDirectory data, string password, bool runAsPostgresUser, ILogger logger, CancellationToken ct)
     {
+        // A restart (the dashboard's stop and start) runs this again: the cluster and its data stay.
+        if (File.Exists(Path.Combine(data.DataDirectory, "PG_VERSION")))
+        {
+            logger.LogInformation("Reusing the cluster in {DataDirectory}", data.DataDirectory);
+            return;
+        }
+
         Directory.CreateDirectory(data.DataDirectory);
         await File.WriteAllTextAsync(data.PasswordFile, password, ct);
         if (!OperatingSystem.IsWindows())

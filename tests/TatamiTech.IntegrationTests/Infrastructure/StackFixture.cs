@@ -9,7 +9,7 @@ namespace TatamiTech.IntegrationTests.Infrastructure;
 /// One started AppHost (Postgres, API, Worker) shared by every test of the stack collection, plus two
 /// academies of its own ("alpha" and its "other tenant", "bravo") that no other test class touches.
 /// </summary>
-public sealed class StackFixture : IAsyncLifetime
+public class StackFixture : IAsyncLifetime
 {
     public const string SigningKey = "integration-tests-signing-key-of-at-least-32-bytes";
     public const string RuntimePassword = "integration-tests-runtime-password";
@@ -36,11 +36,14 @@ public sealed class StackFixture : IAsyncLifetime
 
     public TestTenant Bravo { get; private set; } = null!;
 
+    /// <summary>AppHost arguments a fixture of its own needs on top of the shared ones.</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(s_startTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TatamiTech_AppHost>(
-            [$"--Parameters:{ResourceNames.JwtSigningKey}={SigningKey}", $"--Parameters:{ResourceNames.RuntimeRolePassword}={RuntimePassword}"],
+            [$"--Parameters:{ResourceNames.JwtSigningKey}={SigningKey}", $"--Parameters:{ResourceNames.RuntimeRolePassword}={RuntimePassword}", .. ExtraArguments],
             timeout.Token);
         builder.WithoutOtlpExport();
 
@@ -60,7 +63,7 @@ public sealed class StackFixture : IAsyncLifetime
         Bravo = await TestTenant.CreateAsync(OwnerConnectionString, "bravo");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Api?.Dispose();
         if (_app is not null)

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace TatamiTech.IntegrationTests.Resilience;
+
+/// <summary>
+/// A stack of its own, with the local Postgres server's data under a directory the tests know, so that
+/// a test can take the server down without disturbing any other test.
+/// </summary>
+public sealed class OutageStackFixture : Infrastructure.StackFixture
+{
+    private readonly string _dataRoot = Directory.CreateTempSubdirectory("tatamitech-outage-").FullName;
+
+    protected override IEnumerable<string> ExtraArguments => ["--Postgres:Mode=local", $"--Postgres:DataRoot={_dataRoot}"];
+
+    /// <summary>A fast shutdown, as when the server is restarted under its clients: sessions are cut at once.</summary>
+    public async Task StopPostgresAsync()
+    {
+        var pidFile = Directory.GetFiles(_dataRoot, "postmaster.pid", SearchOption.AllDirectories).Single();
+        var pid = (await File.ReadAllLinesAsync(pidFile))[0];
+        using var kill = Process.Start("kill", ["-INT", pid]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+
+        // Gone when its pid file is: the postmaster removes it last.
+        var deadline = Stopwatch.StartNew();
+        while (File.Exists(pidFile) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.False(File.Exists(pidFile), "Postgres did not stop within 30 s.");
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_dataRoot, recursive: true);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class OutageCollection : ICollectionFixture<OutageStackFixture>
+{
+    public const string Name = "outage";
+}
