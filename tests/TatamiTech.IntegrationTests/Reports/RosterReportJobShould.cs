@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -102,6 +104,30 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task CompleteEveryAcademyOnceAfterARunInterruptedMidTransaction()
+    {
+        var tenants = new List<TestTenant>();
+        for (var i = 0; i < 4; i++)
+        {
+            tenants.Add(await TenantWithStudentsAsync($"cut{i}", "white", "green"));
+        }
+
+        // The first run is cut while the second academy's report is being inserted, inside its transaction.
+        using var cut = new CancellationTokenSource();
+        var interrupted = NewHost(tenants, new CancelOnInsert(cut, insertNumber: 2)).Services.GetRequiredService<RosterReportJob>();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => interrupted.RunAsync(refresh: false, cut.Token));
+        var afterCut = await Task.WhenAll(tenants.Select(CountReportRowsAsync));
+        Assert.Equal(new long[] { 1, 0, 0, 0 }, afterCut);
+
+        var next = await NewHost(tenants).Services.GetRequiredService<RosterReportJob>().RunAsync(refresh: false, CancellationToken.None);
+
+        Assert.Equal(RosterOutcome.AlreadyDone, OutcomeOf(next, tenants[0]));
+        Assert.All(tenants.Skip(1), t => Assert.Equal(RosterOutcome.Written, OutcomeOf(next, t)));
+        var afterNext = await Task.WhenAll(tenants.Select(CountReportRowsAsync));
+        Assert.Equal(new long[] { 1, 1, 1, 1 }, afterNext);
+    }
+
     public void Dispose()
     {
         foreach (var host in _hosts)
@@ -112,13 +138,25 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
 
     private RosterReportJob NewJob() => NewHost().Services.GetRequiredService<RosterReportJob>();
 
-    private IHost NewHost()
+    /// <param name="only">Academies the job sees (default: the whole directory).</param>
+    /// <param name="interceptor">An extra command interceptor on the job's DbContext.</param>
+    private IHost NewHost(IReadOnlyList<TestTenant>? only = null, IInterceptor? interceptor = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["ConnectionStrings:tatamidb"] = stack.RuntimeConnectionString;
         builder.AddTenantContext();
         builder.AddTatamiData();
         builder.AddRosterReports(schedule: false);
+        if (only is not null)
+        {
+            builder.Services.AddSingleton<ITenantDirectory>(new OnlyTheseAcademies([.. only.Select(t => t.Info)]));
+        }
+
+        if (interceptor is not null)
+        {
+            builder.Services.ConfigureDbContext<TatamiDbContext>(options => options.AddInterceptors(interceptor));
+        }
+
         var host = builder.Build();
         _hosts.Add(host);
         return host;
@@ -178,4 +216,30 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
 
     private static RosterOutcome OutcomeOf(RosterRunResult result, TestTenant tenant) =>
         Assert.Single(result.Tenants, t => t.Tenant == tenant.Slug).Outcome;
+
+    private sealed class OnlyTheseAcademies(IReadOnlyList<TenantInfo> tenants) : ITenantDirectory
+    {
+        public Task<TenantInfo?> FindBySlugAsync(string slug, CancellationToken cancellationToken) =>
+            Task.FromResult(tenants.FirstOrDefault(t => t.Slug == slug));
+
+        public Task<IReadOnlyList<TenantInfo>> ListAsync(CancellationToken cancellationToken) => Task.FromResult(tenants);
+    }
+
+    /// <summary>Cancels the run as the n-th report insert goes out: the interruption lands inside a transaction.</summary>
+    private sealed class CancelOnInsert(CancellationTokenSource run, int insertNumber) : DbCommandInterceptor
+    {
+        private int _inserts;
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("INSERT INTO roster_reports", StringComparison.Ordinal) && ++_inserts == insertNumber)
+            {
+                run.Cancel();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            return ValueTask.FromResult(result);
+        }
+    }
 }

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text;
+
+namespace TatamiTech.Bench.Infrastructure;
+
+/// <summary>The printed table, section by section, also written as Markdown to bench/results/latest.md.</summary>
+internal sealed class Report
+{
+    private readonly StringBuilder _markdown = new();
+    private string? _section;
+
+    public Report(string header)
+    {
+        _markdown.AppendLine("# TatamiTech benchmark results").AppendLine().AppendLine(header).AppendLine();
+        Console.WriteLine(header);
+    }
+
+    public void Section(string title, string note)
+    {
+        _section = title;
+        Console.WriteLine();
+        Console.WriteLine($"== {title} ==");
+        Console.WriteLine(note);
+        _markdown.AppendLine($"## {title}").AppendLine().AppendLine(note).AppendLine()
+            .AppendLine("| figure | value | note |").AppendLine("|---|---|---|");
+    }
+
+    public void Row(string figure, string value, string note = "")
+    {
+        if (_section is null)
+        {
+            throw new InvalidOperationException("Open a section first.");
+        }
+
+        Console.WriteLine($"  {figure,-58} {value,16}  {note}");
+        _markdown.AppendLine($"| {figure} | {value} | {note} |");
+    }
+
+    public void EndSection() => _markdown.AppendLine();
+
+    public static string F(double value, int decimals = 1) => value.ToString("N" + decimals, CultureInfo.InvariantCulture);
+
+    public async Task<string> WriteAsync()
+    {
+        var directory = Path.Combine(Repository.Root, "bench", "results");
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, "latest.md");
+        await File.WriteAllTextAsync(path, _markdown.ToString());
+        return path;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using TatamiTech.Bench.Infrastructure;
+
+namespace TatamiTech.Bench.Scenarios;
+
+/// <summary>
+/// 4. What a developer waits for: `dotnet run` of the AppHost (built beforehand, as F5 would) until the
+/// API's /health answers 200, and the AppHost's shutdown; then the whole test suite.
+/// </summary>
+internal static class Startup
+{
+    private static readonly Uri s_apiHealth = new("http://localhost:5080/health");
+
+    public static async Task RunAsync(BenchOptions options, Report report)
+    {
+        report.Section("4. Start-up", "AppHost (local Postgres mode, Release build) started with `dotnet run --no-build`; median of 3 starts. Stop: SIGTERM to the AppHost process until every process of the stack is gone.");
+        var build = Stopwatch.StartNew();
+        await Shell.RunAsync("dotnet", ["build", "-c", Repository.Configuration, Path.Combine(Repository.Root, "TatamiTech.AppHost"), "-v", "q", "-nologo"], TimeSpan.FromMinutes(10));
+        report.Row("AppHost build (incremental, Release)", $"{Report.F(build.Elapsed.TotalSeconds, 1)} s");
+
+        var starts = new List<TimeSpan>();
+        var stops = new List<TimeSpan>();
+        for (var run = 0; run < 3; run++)
+        {
+            var (start, stop) = await StartAndStopAsync();
+            starts.Add(start);
+            stops.Add(stop);
+        }
+
+        report.Row("AppHost start to API /health 200 (median)", $"{Report.F(Stats.Median(starts).TotalSeconds, 1)} s", $"runs: {string.Join(", ", starts.Select(s => Report.F(s.TotalSeconds, 1)))} s");
+        report.Row("AppHost stop, SIGTERM to nothing left (median)", $"{Report.F(Stats.Median(stops).TotalSeconds, 1)} s");
+        report.EndSection();
+    }
+
+    public static async Task RunSuiteAsync(Report report)
+    {
+        report.Section("5. Test suite", "`dotnet test TatamiTech.Aspire.sln` (Debug, incremental build included), as CI runs it.");
+        var watch = Stopwatch.StartNew();
+        var output = await Shell.RunAsync("dotnet", ["test", Path.Combine(Repository.Root, "TatamiTech.Aspire.sln")], TimeSpan.FromMinutes(30));
+        report.Row("whole test suite, wall time", $"{Report.F(watch.Elapsed.TotalSeconds, 0)} s",
+            string.Join("; ", output.Split('\n').Where(l => l.Contains("Passed!", StringComparison.Ordinal) || l.Contains("Failed!", StringComparison.Ordinal)).Select(l => l.Trim())));
+        report.EndSection();
+    }
+
+    private static async Task<(TimeSpan Start, TimeSpan Stop)> StartAndStopAsync()
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { "run", "--no-build", "-c", Repository.Configuration, "--project", Path.Combine(Repository.Root, "TatamiTech.AppHost"), "--", "--Postgres:Mode=local" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var watch = Stopwatch.StartNew();
+        using var run = Process.Start(info) ?? throw new InvalidOperationException("Could not start the AppHost.");
+        run.OutputDataReceived += (_, _) => { };
+        run.ErrorDataReceived += (_, _) => { };
+        run.BeginOutputReadLine();
+        run.BeginErrorReadLine();
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        TimeSpan? ready = null;
+        while (ready is null && watch.Elapsed < TimeSpan.FromMinutes(3) && !run.HasExited)
+        {
+            try
+            {
+                using var response = await client.GetAsync(s_apiHealth);
+                if (response.IsSuccessStatusCode)
+                {
+                    ready = watch.Elapsed;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        var stack = Shell.Descendants(run.Id);
+        var appHost = stack.FirstOrDefault(pid => File.Exists($"/proc/{pid}/cmdline") && File.ReadAllText($"/proc/{pid}/cmdline").Contains("TatamiTech.AppHost", StringComparison.Ordinal));
+        var stopWatch = Stopwatch.StartNew();
+        await Shell.SignalAsync(appHost == 0 ? run.Id : appHost, "TERM");
+        while (stack.Append(run.Id).Any(pid => Directory.Exists($"/proc/{pid}")) && stopWatch.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            await Task.Delay(100);
+        }
+
+        var stopped = stopWatch.Elapsed;
+        foreach (var pid in stack.Where(pid => Directory.Exists($"/proc/{pid}")))
+        {
+            await Shell.SignalAsync(pid, "KILL");
+        }
+
+        return (ready ?? throw new InvalidOperationException("The API did not report healthy within 3 minutes."), stopped);
+    }
+}

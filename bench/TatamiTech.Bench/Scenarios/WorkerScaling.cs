@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using TatamiTech.Bench.Infrastructure;
+using TatamiTech.Data;
+
+namespace TatamiTech.Bench.Scenarios;
+
+/// <summary>
+/// 3. The roster job over many academies: the Worker (Release build, its own process, one core) runs
+/// it through its "run now" endpoint, one tenant scope and one transaction per academy. Compared with
+/// the floor: one set-based SQL aggregation over every academy at once, which is what per-tenant
+/// iteration gives up for its isolation and failure containment.
+/// </summary>
+internal static class WorkerScaling
+{
+    public const int StudentsPerAcademy = 100;
+
+    /// <returns>The database of 1,000 academies, for the killed-worker drill.</returns>
+    public static async Task<string> RunAsync(BenchPostgres postgres, BenchOptions options, Report report)
+    {
+        string? thousand = null;
+        int[] sizes = options.Full ? [100, 1_000, 10_000] : [100, 1_000];
+        report.Section("3. Worker scaling",
+            $"Roster report over N academies of {StudentsPerAcademy} students, each size in its own database; " +
+            "run 1 writes every report, runs 2-3 refresh them (median of the three given too). Memory: the Worker's resident set (VmHWM/VmRSS). " +
+            "Floor: one INSERT ... SELECT ... GROUP BY tenant_id over all academies, as the owner (median of 3).");
+        foreach (var size in sizes)
+        {
+            var database = await PrepareAsync(postgres, size);
+            thousand = size == 1_000 ? database : thousand;
+            await using var worker = await StartWorkerAsync(postgres, database);
+            var idle = worker.Memory();
+            var runs = new List<TimeSpan>();
+            for (var run = 0; run < 3; run++)
+            {
+                var (elapsed, written) = await RunNowAsync(worker);
+                if (written != size)
+                {
+                    throw new InvalidOperationException($"Run {run + 1} over {size} academies wrote {written} reports.");
+                }
+
+                runs.Add(elapsed);
+            }
+
+            var peak = worker.Memory();
+            var floor = await postgres.TimeAsync(database, """
+                CREATE TABLE roster_floor AS
+                SELECT tenant_id, current_date AS period_date,
+                       count(*) FILTER (WHERE belt_rank = 'white') AS white, count(*) FILTER (WHERE belt_rank = 'yellow') AS yellow,
+                       count(*) FILTER (WHERE belt_rank = 'orange') AS orange, count(*) FILTER (WHERE belt_rank = 'green') AS green,
+                       count(*) FILTER (WHERE belt_rank = 'blue') AS blue, count(*) FILTER (WHERE belt_rank = 'purple') AS purple,
+                       count(*) FILTER (WHERE belt_rank = 'brown') AS brown, count(*) FILTER (WHERE belt_rank = 'black') AS black,
+                       count(*) FILTER (WHERE created_at > now() - interval '30 days') AS recent, count(*) AS total
+                  FROM students GROUP BY tenant_id;
+                DROP TABLE roster_floor;
+                """, 3);
+
+            var median = Stats.Median(runs);
+            report.Row($"{size:N0} academies: run 1 (writes)", $"{Report.F(runs[0].TotalSeconds, 2)} s", $"{Report.F(runs[0].TotalMilliseconds / size, 2)} ms per academy");
+            report.Row($"{size:N0} academies: median of 3 runs", $"{Report.F(median.TotalSeconds, 2)} s", $"{Report.F(median.TotalMilliseconds / size, 2)} ms per academy");
+            report.Row($"{size:N0} academies: Worker memory, idle -> peak", $"{idle.CurrentKb / 1024} -> {peak.PeakKb / 1024} MB");
+            report.Row($"{size:N0} academies: set-based floor", $"{Report.F(floor.TotalMilliseconds, 0)} ms", $"per-tenant run / floor = {Report.F(median / floor, 0)}x");
+        }
+
+        report.EndSection();
+        return thousand!;
+    }
+
+    /// <summary>A migrated database of its own with <paramref name="size"/> academies of 100 students.</summary>
+    internal static async Task<string> PrepareAsync(BenchPostgres postgres, int size)
+    {
+        var database = await CreateDatabaseAsync(postgres, size);
+        await BenchTenants.CreateAsync(postgres, database, "wk", size, StudentsPerAcademy);
+        return database;
+    }
+
+    private static async Task<string> CreateDatabaseAsync(BenchPostgres postgres, int size)
+    {
+        var database = $"worker_{size}";
+        await postgres.ExecuteAsync("postgres", $"CREATE DATABASE {database}");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["ConnectionStrings:tatamidb"] = postgres.RuntimeConnectionString(database);
+        builder.Configuration["ConnectionStrings:tatamidb-migrations"] = postgres.OwnerConnectionString(database);
+        builder.AddTatamiData();
+        using var host = builder.Build();
+        await host.MigrateDatabaseAsync();
+        return database;
+    }
+
+    internal static Task<ServiceProcess> StartWorkerAsync(BenchPostgres postgres, string database) =>
+        ServiceProcess.StartAsync("TatamiTech.Worker", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__tatamidb"] = postgres.RuntimeConnectionString(database),
+            ["Worker__Roster__RunOnStart"] = "false",
+            ["Worker__Roster__Interval"] = "1.00:00:00",
+            ["Worker__Roster__EnableRunEndpoint"] = "true",
+        });
+
+    /// <returns>The wall time of the call and the number of academies whose report was written.</returns>
+    internal static async Task<(TimeSpan Elapsed, int Written)> RunNowAsync(ServiceProcess worker, CancellationToken cancellationToken = default)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
+        var watch = Stopwatch.StartNew();
+        using var response = await client.PostAsync(new Uri(worker.Address, "/jobs/roster-reports/run"), null, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var elapsed = watch.Elapsed;
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        var written = result.GetProperty("tenants").EnumerateArray().Count(t => t.GetProperty("outcome").ValueKind switch
+        {
+            JsonValueKind.String => t.GetProperty("outcome").GetString() == "Written",
+            _ => t.GetProperty("outcome").GetInt32() == 0,
+        });
+        return (elapsed, written);
+    }
+}
