@@ -66,12 +66,26 @@ public static partial class DatabaseStartup
             return;
         }
 
-        // ALTER ROLE takes no parameters; a doubled quote is the only escape a standard string needs.
-        var password = runtime.Password.Replace("'", "''", StringComparison.Ordinal);
-#pragma warning disable EF1002 // The role is a constant and the password is escaped above.
-        await owner.Database.ExecuteSqlRawAsync(
-            $"ALTER ROLE {DatabaseWall.RuntimeRole} LOGIN PASSWORD '{password}'", cancellationToken);
-#pragma warning restore EF1002
+        // ALTER ROLE takes no parameters: the password travels as one (never in the statement text, so
+        // never in a server log) and format('%L') quotes it inside the server.
+        var connection = (NpgsqlConnection)owner.Database.GetDbConnection();
+        await owner.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand(
+                $"""
+                SELECT set_config('tatami.runtime_password', @password, true);
+                DO $$ BEGIN
+                    EXECUTE format('ALTER ROLE {DatabaseWall.RuntimeRole} LOGIN PASSWORD %L', current_setting('tatami.runtime_password'));
+                END $$;
+                """, connection);
+            command.Parameters.Add(new NpgsqlParameter<string>("password", runtime.Password));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            await owner.Database.CloseConnectionAsync();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is current ({Count} migrations applied now)")]

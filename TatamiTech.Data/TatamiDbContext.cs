@@ -1,5 +1,7 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage;
 using TatamiTech.Data.Promotions;
 using TatamiTech.Data.Reports;
 using TatamiTech.Data.Students;
@@ -67,7 +69,7 @@ public sealed class TatamiDbContext(DbContextOptions<TatamiDbContext> options, I
         {
             using var transaction = Database.BeginTransaction();
             SetWallTenant();
-            var written = base.SaveChanges(acceptAllChangesOnSuccess: false);
+            var written = SaveWithoutSavepoint();
             transaction.Commit();
             AcceptIf(acceptAllChangesOnSuccess);
             return written;
@@ -90,15 +92,75 @@ public sealed class TatamiDbContext(DbContextOptions<TatamiDbContext> options, I
             return 0;
         }
 
-        return await Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        // If the connection drops after COMMIT was sent, whether it happened is unknown: before retrying,
+        // the strategy asks VerifyCommittedAsync, so an insert that did commit is not written twice.
+        var firstAdded = ChangeTracker.Entries<ITenantOwned>().FirstOrDefault(e => e.State == EntityState.Added);
+        var written = await Database.CreateExecutionStrategy().ExecuteAsync(
+            firstAdded,
+            async (_, _, ct) =>
+            {
+                await using var transaction = await Database.BeginTransactionAsync(ct);
+                await SetWallTenantAsync(ct);
+                var count = await SaveWithoutSavepointAsync(ct);
+                await transaction.CommitAsync(ct);
+                return count;
+            },
+            VerifyCommittedAsync,
+            cancellationToken);
+        AcceptIf(acceptAllChangesOnSuccess);
+        return written;
+    }
+
+    /// <summary>
+    /// The writes are one transaction, so one of its inserted rows being there means all of them are.
+    /// With no insert to look for, it answers "not committed" and the writes are retried.
+    /// </summary>
+    private async Task<ExecutionResult<int>> VerifyCommittedAsync(
+        DbContext context, EntityEntry<ITenantOwned>? firstAdded, CancellationToken cancellationToken)
+    {
+        if (firstAdded is null)
         {
-            await using var transaction = await Database.BeginTransactionAsync(ct);
-            await SetWallTenantAsync(ct);
-            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
-            await transaction.CommitAsync(ct);
-            AcceptIf(acceptAllChangesOnSuccess);
-            return written;
-        }, cancellationToken);
+            return new ExecutionResult<int>(false, 0);
+        }
+
+        var table = firstAdded.Metadata.GetTableName();
+        var id = firstAdded.Property<Guid>("Id").CurrentValue;
+#pragma warning disable EF1002 // The table name comes from the model, the values are parameters.
+        var found = await Database.SqlQueryRaw<int>(
+                $"SELECT 1 AS \"Value\" FROM {table} WHERE tenant_id = @tenant AND id = @id",
+                new Npgsql.NpgsqlParameter("tenant", firstAdded.Entity.TenantId),
+                new Npgsql.NpgsqlParameter("id", id))
+            .AnyAsync(cancellationToken);
+#pragma warning restore EF1002
+        return new ExecutionResult<int>(found, found ? ChangeTracker.Entries().Count(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted) : 0);
+    }
+
+    // The transaction is ours and holds nothing but these writes: a savepoint around them would be two
+    // more round trips for nothing.
+    private int SaveWithoutSavepoint()
+    {
+        Database.AutoSavepointsEnabled = false;
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess: false);
+        }
+        finally
+        {
+            Database.AutoSavepointsEnabled = true;
+        }
+    }
+
+    private async Task<int> SaveWithoutSavepointAsync(CancellationToken cancellationToken)
+    {
+        Database.AutoSavepointsEnabled = false;
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
+        }
+        finally
+        {
+            Database.AutoSavepointsEnabled = true;
+        }
     }
 
     private void SetWallTenant() =>

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace TatamiTech.Api.Database;
@@ -21,7 +20,7 @@ internal sealed partial class DatabaseOutageHandler(IProblemDetailsService probl
             return false;
         }
 
-        LogOutage(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetBaseException().Message);
+        LogOutage(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -37,19 +36,33 @@ internal sealed partial class DatabaseOutageHandler(IProblemDetailsService probl
         });
     }
 
+    /// <summary>
+    /// The server cannot be reached or refuses sessions: connection failures, shutdown and start-up
+    /// (57P01-57P03), too many connections (53300), no connection opened in time. Deadlocks, serialization failures, timeouts of slow
+    /// queries and the like are transient too, but they are not an outage and stay visible as errors.
+    /// </summary>
     internal static bool IsOutage(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is RetryLimitExceededException or NpgsqlException { IsTransient: true })
+            switch (current)
             {
-                return true;
+                case PostgresException postgres:
+                    return postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+                        || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+                            or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections;
+                case NpgsqlException npgsql when npgsql.InnerException is System.Net.Sockets.SocketException or IOException or EndOfStreamException:
+                    return true;
+                // Opening a connection timed out (Database:ConnectTimeoutSeconds). A slow query's timeout
+                // comes as "Exception while reading from stream" and is not an outage.
+                case NpgsqlException { InnerException: TimeoutException } when !current.Message.Contains("reading from stream", StringComparison.Ordinal):
+                    return true;
             }
         }
 
         return false;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable for {Method} {Path}: {Reason}")]
-    private static partial void LogOutage(ILogger logger, string method, string path, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable for {Method} {Path}")]
+    private static partial void LogOutage(ILogger logger, Exception exception, string method, string path);
 }

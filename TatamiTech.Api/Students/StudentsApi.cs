@@ -161,11 +161,14 @@ public static class StudentsApi
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: EmailIndex })
         {
             return false;
         }
     }
+
+    /// <summary>Only this index means "email taken"; any other unique violation is a real error.</summary>
+    private const string EmailIndex = "ix_students_tenant_id_email";
 
     private static ProblemHttpResult DuplicateEmail() => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,

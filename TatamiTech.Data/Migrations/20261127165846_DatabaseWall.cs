@@ -111,8 +111,9 @@ namespace TatamiTech.Data.Migrations
                     """);
             }
 
-            // The role stays: it belongs to the server and may serve another database.
+            // The role stays (it belongs to the server and may serve another database) but can no longer log in.
             migrationBuilder.Sql("""
+                ALTER ROLE tatami_app NOLOGIN PASSWORD NULL;
                 REVOKE ALL ON tenants FROM tatami_app;
                 REVOKE USAGE ON SCHEMA public FROM tatami_app;
                 DROP PROCEDURE app_set_tenant(uuid);

@@ -8,26 +8,33 @@ public static class RuntimeRoleCheck
 {
     /// <summary>
     /// Refuses to start a service whose database role would walk through the wall: row-level security
-    /// does not apply to superusers, to BYPASSRLS roles, and (unless forced) to table owners.
+    /// does not apply to superusers, to BYPASSRLS roles, and (unless forced) to table owners; a member of
+    /// such a role, or a role that can create roles, could become one.
     /// </summary>
     public static async Task VerifyRuntimeRoleAsync(this IHost app, CancellationToken cancellationToken = default)
     {
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
         await using var command = dataSource.CreateCommand("""
             SELECT r.rolname, r.rolsuper, r.rolbypassrls,
-                   (SELECT string_agg(c.relname, ', ' ORDER BY c.relname)
+                   (SELECT string_agg(DISTINCT c.relname, ', ')
                       FROM pg_class c
-                     WHERE c.relowner = r.oid AND c.relkind IN ('r', 'p')
-                       AND c.relnamespace = 'public'::regnamespace)
+                     WHERE c.relkind IN ('r', 'p') AND pg_has_role(r.oid, c.relowner, 'MEMBER')),
+                   r.rolcreaterole,
+                   (SELECT string_agg(o.rolname, ', ')
+                      FROM pg_roles o
+                     WHERE o.oid <> r.oid AND (o.rolsuper OR o.rolbypassrls) AND pg_has_role(r.oid, o.oid, 'MEMBER'))
               FROM pg_roles r
              WHERE r.rolname = current_user
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var role = reader.GetString(0);
+        // A member of a role can SET ROLE to it, so membership counts as much as the attribute itself.
         var problem = reader.GetBoolean(1) ? "is a superuser"
             : reader.GetBoolean(2) ? "has BYPASSRLS"
-            : !reader.IsDBNull(3) ? $"owns tables ({reader.GetString(3)})"
+            : !reader.IsDBNull(3) ? $"owns tables, or is a member of their owner ({reader.GetString(3)})"
+            : reader.GetBoolean(4) ? "has CREATEROLE"
+            : !reader.IsDBNull(5) ? $"is a member of a superuser or BYPASSRLS role ({reader.GetString(5)})"
             : null;
         if (problem is not null)
         {

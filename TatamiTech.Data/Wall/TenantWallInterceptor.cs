@@ -63,10 +63,16 @@ internal sealed class TenantWallInterceptor : DbCommandInterceptor
     {
         // SaveChanges reads one row count per statement by position, so a leading statement would shift
         // them; TatamiDbContext sets the tenant in the transaction it wraps SaveChanges in instead.
-        if (eventData.CommandSource == CommandSource.SaveChanges
-            || eventData.Context is not TatamiDbContext db
-            || command.CommandText.StartsWith(Prefix, StringComparison.Ordinal))
+        if (eventData.CommandSource == CommandSource.SaveChanges || eventData.Context is not TatamiDbContext db)
         {
+            return;
+        }
+
+        // Already led by the call (the context's own set, or a command object executed again): the value
+        // is set afresh all the same, so it is always the tenant in scope now.
+        if (command.CommandText.StartsWith(Prefix, StringComparison.Ordinal) && command.Parameters.Contains(ParameterName))
+        {
+            command.Parameters[ParameterName].Value = Parameter(db.WallTenantId).Value;
             return;
         }
 

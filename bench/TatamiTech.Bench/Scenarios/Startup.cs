@@ -44,6 +44,11 @@ internal static class Startup
 
     private static async Task<(TimeSpan Start, TimeSpan Stop)> StartAndStopAsync()
     {
+        if (StackProcesses().Count > 0)
+        {
+            throw new InvalidOperationException("A TatamiTech stack is already running on this machine; stop it before measuring start-up.");
+        }
+
         var info = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { "run", "--no-build", "-c", Repository.Configuration, "--project", Path.Combine(Repository.Root, "TatamiTech.AppHost"), "--", "--Postgres:Mode=local" },
@@ -74,21 +79,48 @@ internal static class Startup
             }
         }
 
-        var stack = Shell.Descendants(run.Id);
-        var appHost = stack.FirstOrDefault(pid => File.Exists($"/proc/{pid}/cmdline") && File.ReadAllText($"/proc/{pid}/cmdline").Contains("TatamiTech.AppHost", StringComparison.Ordinal));
+        // DCP runs the resources detached from the AppHost, so "everything stopped" is read from the
+        // process table: no AppHost, DCP, service or local Postgres of this repository left.
+        var appHost = Shell.Descendants(run.Id).FirstOrDefault(pid => Command(pid).Split('\0')[0].EndsWith("TatamiTech.AppHost", StringComparison.Ordinal));
         var stopWatch = Stopwatch.StartNew();
         await Shell.SignalAsync(appHost == 0 ? run.Id : appHost, "TERM");
-        while (stack.Append(run.Id).Any(pid => Directory.Exists($"/proc/{pid}")) && stopWatch.Elapsed < TimeSpan.FromMinutes(1))
+        while (StackProcesses().Count > 0 && stopWatch.Elapsed < TimeSpan.FromMinutes(1))
         {
             await Task.Delay(100);
         }
 
         var stopped = stopWatch.Elapsed;
-        foreach (var pid in stack.Where(pid => Directory.Exists($"/proc/{pid}")))
+        foreach (var pid in StackProcesses())
         {
             await Shell.SignalAsync(pid, "KILL");
         }
 
         return (ready ?? throw new InvalidOperationException("The API did not report healthy within 3 minutes."), stopped);
+    }
+
+    private static List<int> StackProcesses()
+    {
+        string[] markers = ["TatamiTech.AppHost", "TatamiTech.Api", "TatamiTech.Worker", "tatamitech-postgres/run-", "aspire.hosting.orchestration"];
+        var self = Environment.ProcessId;
+        return Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && pid != self && markers.Any(m => Command(pid).Contains(m, StringComparison.Ordinal)))
+            .ToList();
+    }
+
+    private static string Command(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline");
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
     }
 }

@@ -39,6 +39,19 @@ public sealed class SchemaConformanceShould(StackFixture stack)
                 USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
                 WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
             CREATE POLICY staff_sees_all ON {schema}.visits USING (true);
+            CREATE TABLE {schema}.badges (
+                tenant_id uuid NOT NULL,
+                id uuid NOT NULL,
+                code text NOT NULL,
+                PRIMARY KEY (tenant_id, id));
+            CREATE UNIQUE INDEX badges_code ON {schema}.badges (code) INCLUDE (tenant_id);
+            ALTER TABLE {schema}.badges ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {schema}.badges FORCE ROW LEVEL SECURITY;
+            CREATE POLICY tenant_isolation ON {schema}.badges
+                USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
+                WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+            CREATE POLICY writes_anywhere ON {schema}.badges
+                USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (true);
             """);
         try
         {
@@ -55,6 +68,8 @@ public sealed class SchemaConformanceShould(StackFixture stack)
                 $"{schema}.members: foreign key members_tenant_id_fkey must not cascade, set null or set default on delete from tenants (action 'c')",
                 $"{schema}.visits: permissive policies not scoped to app.tenant_id: staff_sees_all",
                 $"{schema}.visits: foreign key visits_member_id_fkey must reference its parent by (tenant_id, ...) matched to the parent's tenant_id",
+                $"{schema}.badges: permissive policies not scoped to app.tenant_id: writes_anywhere",
+                $"{schema}.badges: unique index badges_code must include tenant_id",
             ];
             Assert.Equal(expected.Order(), report.Violations.Order());
         }

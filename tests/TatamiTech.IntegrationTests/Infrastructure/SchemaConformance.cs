@@ -38,18 +38,26 @@ public static class SchemaConformance
         }
 
         // One ALL policy must compare tenant_id with app.tenant_id both when reading and when writing;
-        // any other permissive policy would widen it (policies are OR-ed).
+        // any other permissive policy, for reading or for writing, would widen it (policies are OR-ed).
+        // A scoped expression is exactly "tenant_id = <app.tenant_id>" with no OR beside it.
         await foreach (var row in QueryAsync(connection, """
+            WITH p AS (
+                SELECT p.polrelid, p.polname, p.polcmd, p.polpermissive,
+                       coalesce(pg_get_expr(p.polqual, p.polrelid), '') AS qual,
+                       coalesce(pg_get_expr(p.polwithcheck, p.polrelid), pg_get_expr(p.polqual, p.polrelid), '') AS checked
+                  FROM pg_policy p),
+            s AS (
+                SELECT p.*,
+                       p.qual LIKE '(tenant_id = %app.tenant_id%' AND p.qual NOT ILIKE '% or %' AS qual_scoped,
+                       p.checked LIKE '(tenant_id = %app.tenant_id%' AND p.checked NOT ILIKE '% or %' AS check_scoped
+                  FROM p)
             SELECT format('%I.%I', n.nspname, c.relname),
-                   bool_or(p.polcmd = '*' AND p.polpermissive
-                           AND pg_get_expr(p.polqual, p.polrelid) LIKE '%tenant_id%app.tenant_id%'
-                           AND pg_get_expr(p.polwithcheck, p.polrelid) LIKE '%tenant_id%app.tenant_id%'),
-                   string_agg(p.polname, ', ') FILTER (WHERE p.polpermissive
-                           AND coalesce(pg_get_expr(p.polqual, p.polrelid), '') NOT LIKE '%tenant_id%app.tenant_id%')
+                   bool_or(s.polcmd = '*' AND s.polpermissive AND s.qual_scoped AND s.check_scoped),
+                   string_agg(s.polname, ', ') FILTER (WHERE s.polpermissive AND NOT (s.qual_scoped AND s.check_scoped))
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace
               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
-              LEFT JOIN pg_policy p ON p.polrelid = c.oid
+              LEFT JOIN s ON s.polrelid = c.oid
              WHERE c.relkind IN ('r', 'p') AND n.nspname = $1
              GROUP BY 1
             """, schema))
@@ -66,7 +74,8 @@ public static class SchemaConformance
               JOIN pg_class ic ON ic.oid = i.indexrelid
               JOIN pg_namespace n ON n.oid = c.relnamespace
               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
-             WHERE i.indisunique AND n.nspname = $1 AND NOT (a.attnum = ANY (i.indkey::int2[]))
+             WHERE i.indisunique AND n.nspname = $1
+               AND NOT (a.attnum = ANY ((i.indkey::int2[])[0:i.indnkeyatts - 1]))
              ORDER BY 1, 2
             """, schema))
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TatamiTech.AppHost;
 using TatamiTech.IntegrationTests.Infrastructure;
@@ -58,28 +59,54 @@ public sealed class PostgresOutageShould(OutageStackFixture stack, ITestOutputHe
                         await Task.Delay(200);
                         break;
                     default:
-                        unexpected.Add($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                        unexpected.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()} {response.Headers}");
                         break;
                 }
             }
         })).ToList();
 
-        await WaitUntilAsync(() => statuses.GetValueOrDefault(HttpStatusCode.Created) >= 10, "writes before the outage");
+        await WaitUntilAsync(() => statuses.GetValueOrDefault(HttpStatusCode.Created) >= 10, () => "writes before the outage");
         await stack.StopPostgresAsync();
-        await WaitUntilAsync(() => statuses.ContainsKey(HttpStatusCode.ServiceUnavailable), "a 503 while Postgres is down");
+        await WaitUntilAsync(() => statuses.ContainsKey(HttpStatusCode.ServiceUnavailable),
+            () => $"a 503 while Postgres is down (other answers: {string.Join(" | ", unexpected.Take(3))})");
         await Task.Delay(TimeSpan.FromSeconds(2));
 
         await stack.App.ResourceCommands.ExecuteCommandAsync(ResourceNames.Postgres, KnownResourceCommands.StartCommand);
         Volatile.Write(ref restarted, true);
-        await WaitUntilAsync(() => Volatile.Read(ref createdAfterRestart) >= 10, "writes after the restart", TimeSpan.FromSeconds(90));
+        await WaitUntilAsync(() => Volatile.Read(ref createdAfterRestart) >= 10, () => "writes after the restart", TimeSpan.FromSeconds(90));
 
         await stop.CancelAsync();
         await Task.WhenAll(writers);
         output.WriteLine($"answers: {string.Join(", ", statuses.Select(s => $"{(int)s.Key} x{s.Value}"))}; slowest {TimeSpan.FromTicks(slowestTicks).TotalMilliseconds:F0} ms");
 
+        if (!unexpected.IsEmpty)
+        {
+            output.WriteLine(string.Join("\n", unexpected));
+            output.WriteLine(string.Join("\n", await ApiLogLinesAsync("xception")));
+        }
+
         Assert.Empty(unexpected);
         Assert.True(TimeSpan.FromTicks(slowestTicks) < s_promptAnswer, $"Slowest answer took {TimeSpan.FromTicks(slowestTicks)}.");
         Assert.Empty(await MissingAsync(acknowledged));
+    }
+
+    private async Task<List<string>> ApiLogLinesAsync(string containing)
+    {
+        var lines = new List<string>();
+        using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        try
+        {
+            await foreach (var batch in stack.App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(ResourceNames.Api).WithCancellation(enough.Token))
+            {
+                lines.AddRange(batch.Where(l => l.Content.Contains(containing, StringComparison.Ordinal)).Select(l => l.Content));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The backlog has been read.
+        }
+
+        return lines.Distinct().Take(40).ToList();
     }
 
     private async Task<List<Guid>> MissingAsync(IEnumerable<Guid> ids)
@@ -103,12 +130,12 @@ public sealed class PostgresOutageShould(OutageStackFixture stack, ITestOutputHe
         return missing;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? limit = null)
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> what, TimeSpan? limit = null)
     {
         var deadline = Stopwatch.StartNew();
         while (!condition())
         {
-            Assert.True(deadline.Elapsed < (limit ?? TimeSpan.FromSeconds(30)), $"Timed out waiting for {what}.");
+            Assert.True(deadline.Elapsed < (limit ?? TimeSpan.FromSeconds(30)), $"Timed out waiting for {what()}.");
             await Task.Delay(50);
         }
     }
