@@ -21,10 +21,4 @@ public static class DatabaseWall
 
     /// <summary>The row-level security policy's name on every tenant-owned table.</summary>
     public const string PolicyName = "tenant_isolation";
-
-    /// <summary>
-    /// The policy's predicate. An unset or empty setting is NULL, which matches no row and lets no row
-    /// be written: no tenant, no data.
-    /// </summary>
-    public const string PolicyPredicate = $"tenant_id = NULLIF(current_setting('{TenantSetting}', true), '')::uuid";
 }
