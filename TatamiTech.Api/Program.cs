@@ -4,6 +4,7 @@ using TatamiTech.Api.Promotions;
 using TatamiTech.Api.Reports;
 using TatamiTech.Api.Students;
 using TatamiTech.Data;
+using TatamiTech.Data.Wall;
 using TatamiTech.ServiceDefaults.Tenancy;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,5 +24,5 @@ app.MapPromotionsApi();
 app.MapRosterReportsApi();
 app.MapDevTokensApi();
 
-await app.MigrateDatabaseAsync();
+await app.VerifyRuntimeRoleAsync();
 await app.RunAsync();

@@ -10,19 +10,21 @@ var jwtSigningKey = builder.AddParameter(
     secret: true,
     persist: true);
 
-// The API migrates as the owner and serves as the runtime role; the Worker never sees the owner.
-var api = builder.AddProject<Projects.TatamiTech_Api>(ResourceNames.Api)
+// Only the one-shot migration service sees the owner; the API and the Worker run as the runtime role.
+var migrations = builder.AddProject<Projects.TatamiTech_MigrationService>(ResourceNames.Migrations)
     .WithReference(database.Owner, ServiceConnectionNames.Migrations)
     .WithReference(database.Runtime, ServiceConnectionNames.Runtime)
-    .WaitFor(database.Owner)
+    .WaitFor(database.Owner);
+
+builder.AddProject<Projects.TatamiTech_Api>(ResourceNames.Api)
+    .WithReference(database.Runtime, ServiceConnectionNames.Runtime)
+    .WaitForCompletion(migrations)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.TatamiTech_Worker>(ResourceNames.Worker)
     .WithReference(database.Runtime, ServiceConnectionNames.Runtime)
-    .WaitFor(database.Owner)
-    // The API owns migrations: the worker starts on a migrated schema.
-    .WaitFor(api)
+    .WaitForCompletion(migrations)
     .WithHttpHealthCheck("/health")
     .WithHttpCommand(
         "/jobs/roster-reports/run",

@@ -12,6 +12,8 @@ public static class ResourceNames
     public const string RuntimeDatabase = "tatamidb-runtime";
 
     public const string RuntimeRolePassword = "tatamidb-runtime-password";
+    /// <summary>The one-shot migration service the API and the Worker wait for.</summary>
+    public const string Migrations = "migrations";
     public const string Api = "api";
     public const string Worker = "worker";
     public const string JwtSigningKey = "jwt-signing-key";

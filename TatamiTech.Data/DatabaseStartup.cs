@@ -13,11 +13,10 @@ namespace TatamiTech.Data;
 public static partial class DatabaseStartup
 {
     /// <summary>
-    /// Brings the schema up to date before the service serves, as the database owner
-    /// (<see cref="DataExtensions.MigrationConnectionName"/>); that connection is closed before the first
-    /// request. EF Core takes a database lock while migrating, so two API replicas starting together do
-    /// not race. Then it lets the runtime role log in with the password of the service's own connection
-    /// string, seeds the demo academies in Development, and checks that the service itself runs as a role
+    /// What the migration service does: brings the schema up to date as the database owner
+    /// (<see cref="DataExtensions.MigrationConnectionName"/>; EF Core holds a database lock while
+    /// migrating, so two runs do not race), lets the runtime role log in with the password of the runtime
+    /// connection string, seeds the demo academies in Development, and checks that the runtime role is one
     /// row-level security applies to.
     /// </summary>
     public static async Task MigrateDatabaseAsync(this IHost app, CancellationToken cancellationToken = default)
@@ -27,7 +26,7 @@ public static partial class DatabaseStartup
         var ownerConnectionString = configuration.GetConnectionString(DataExtensions.MigrationConnectionName)
             ?? throw new InvalidOperationException(
                 $"Connection string '{DataExtensions.MigrationConnectionName}' (the schema owner, for migrations) is missing. " +
-                "Run the stack through TatamiTech.AppHost, or set it next to ConnectionStrings:" + DataExtensions.ConnectionName + ".");
+                "Run the stack through TatamiTech.AppHost, or set it for the migration service next to ConnectionStrings:" + DataExtensions.ConnectionName + ".");
 
         await using (var owner = OwnerContext(ownerConnectionString))
         {

@@ -9,7 +9,7 @@ public static class ServiceConnectionNames
     /// <summary>What every query runs on: the runtime role.</summary>
     public const string Runtime = "tatamidb";
 
-    /// <summary>The schema owner, given to the API alone for migrations at start.</summary>
+    /// <summary>The schema owner, given to the migration service alone.</summary>
     public const string Migrations = "tatamidb-migrations";
 
     /// <summary>The role the migrations create for the services (TatamiTech.Data's DatabaseWall.RuntimeRole).</summary>

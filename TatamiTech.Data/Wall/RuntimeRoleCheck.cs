@@ -41,7 +41,7 @@ public static class RuntimeRoleCheck
             throw new InvalidOperationException(
                 $"The database role '{role}' of ConnectionStrings:{DataExtensions.ConnectionName} {problem}, so row-level security " +
                 $"would not separate academies. Connect as the runtime role '{DatabaseWall.RuntimeRole}' " +
-                $"(the AppHost does); the schema owner belongs in ConnectionStrings:{DataExtensions.MigrationConnectionName}, for migrations only.");
+                $"(the AppHost does); the schema owner belongs only to the migration service (ConnectionStrings:{DataExtensions.MigrationConnectionName}).");
         }
     }
 }

@@ -34,6 +34,7 @@ if (Shell.HasTaskset && OperatingSystem.IsLinux())
 if (options.Runs("overhead") || options.Runs("resolution") || options.Runs("worker") || options.Runs("drills"))
 {
     await using var postgres = await BenchPostgres.StartAsync();
+    await WorkerScaling.MigrateAsync(postgres, "tatamidb");
     await using var api = await ServiceProcess.StartAsync("TatamiTech.Api", BenchTenants.ApiEnvironment(postgres), "/health");
     if (options.Runs("overhead"))
     {

@@ -65,11 +65,10 @@ internal static class BenchTenants
 
     public static string Token(TenantInfo tenant) => s_issuer.Issue(tenant, "bench", TimeSpan.FromHours(2)).Token;
 
-    /// <summary>The API's environment: Production settings, this cluster, the bench's signing key.</summary>
+    /// <summary>The API's environment: Production settings, this cluster as the runtime role, the bench's signing key.</summary>
     public static Dictionary<string, string> ApiEnvironment(BenchPostgres postgres) => new()
     {
         ["ConnectionStrings__tatamidb"] = postgres.RuntimeConnectionString(),
-        ["ConnectionStrings__tatamidb-migrations"] = postgres.OwnerConnectionString(),
         ["Jwt__SigningKey"] = SigningKey,
     };
 }

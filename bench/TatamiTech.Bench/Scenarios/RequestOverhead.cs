@@ -123,7 +123,6 @@ internal static class RequestOverhead
         await using var api = new InProcess<StudentResponse>(new()
         {
             ["ConnectionStrings:tatamidb"] = postgres.RuntimeConnectionString(),
-            ["ConnectionStrings:tatamidb-migrations"] = postgres.OwnerConnectionString(),
             ["Jwt:SigningKey"] = BenchTenants.SigningKey,
         });
         using var apiClient = api.CreateClient();

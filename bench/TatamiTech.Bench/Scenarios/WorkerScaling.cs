@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using TatamiTech.Bench.Infrastructure;
 using TatamiTech.Data;
 
@@ -80,13 +81,20 @@ internal static class WorkerScaling
     {
         var database = $"worker_{size}";
         await postgres.ExecuteAsync("postgres", $"CREATE DATABASE {database}");
+        await MigrateAsync(postgres, database);
+        return database;
+    }
+
+    /// <summary>What the migration service does, run in this process (Production: no demo data).</summary>
+    internal static async Task MigrateAsync(BenchPostgres postgres, string database)
+    {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["ConnectionStrings:tatamidb"] = postgres.RuntimeConnectionString(database);
         builder.Configuration["ConnectionStrings:tatamidb-migrations"] = postgres.OwnerConnectionString(database);
         builder.AddTatamiData();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         using var host = builder.Build();
         await host.MigrateDatabaseAsync();
-        return database;
     }
 
     internal static Task<ServiceProcess> StartWorkerAsync(BenchPostgres postgres, string database) =>

@@ -9,9 +9,9 @@ using TatamiTech.Data;
 namespace TatamiTech.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The API hosted inside the test process against the stack's database (runtime role for requests,
-/// owner for its start-up migration, as the AppHost wires it), for what can only be observed from
-/// inside: telemetry, and environments other than the stack's Development. (Any public API type
+/// The API hosted inside the test process against the stack's (already migrated) database, as the
+/// runtime role, for what can only be observed from inside: telemetry, and environments other than the
+/// stack's Development. (Any public API type
 /// names the entry assembly; <c>Program</c> would be ambiguous with the AppHost's.)
 /// </summary>
 public sealed class InProcessApi(
@@ -23,7 +23,7 @@ public sealed class InProcessApi(
 {
     public Task StartAsync()
     {
-        // Creating the server runs Program up to RunAsync: migrations and seeding included.
+        // Creating the server runs Program up to RunAsync, its runtime role check included.
         _ = Server;
         return Task.CompletedTask;
     }
@@ -32,7 +32,6 @@ public sealed class InProcessApi(
     {
         builder.UseEnvironment(environment);
         builder.UseSetting($"ConnectionStrings:{DataExtensions.ConnectionName}", runtimeConnectionString ?? stack.RuntimeConnectionString);
-        builder.UseSetting($"ConnectionStrings:{DataExtensions.MigrationConnectionName}", stack.OwnerConnectionString);
         builder.UseSetting("Jwt:SigningKey", StackFixture.SigningKey);
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Information");
         if (services is not null)

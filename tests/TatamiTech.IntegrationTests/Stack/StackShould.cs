@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using TatamiTech.Data;
 using TatamiTech.Data.Seeding;
@@ -117,10 +118,15 @@ public sealed class StackShould(StackFixture stack)
     {
         var before = await QueryAsync("SELECT slug || ':' || (SELECT count(*) FROM students s WHERE s.tenant_id = t.id) FROM tenants t WHERE slug IN ('goldentiger', 'ironcrane') ORDER BY slug");
 
-        // A second start of the migration owner runs the seeder again.
-        await using (var api = new InProcessApi(stack))
+        // A second run of the migration service, as the AppHost wires it, runs the seeder again.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
+        builder.Configuration[$"ConnectionStrings:{DataExtensions.ConnectionName}"] = stack.RuntimeConnectionString;
+        builder.Configuration[$"ConnectionStrings:{DataExtensions.MigrationConnectionName}"] = stack.OwnerConnectionString;
+        builder.AddTenantContext();
+        builder.AddTatamiData();
+        using (var migrations = builder.Build())
         {
-            await api.StartAsync();
+            await migrations.MigrateDatabaseAsync();
         }
 
         var after = await QueryAsync("SELECT slug || ':' || (SELECT count(*) FROM students s WHERE s.tenant_id = t.id) FROM tenants t WHERE slug IN ('goldentiger', 'ironcrane') ORDER BY slug");
