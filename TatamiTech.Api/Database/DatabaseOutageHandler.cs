@@ -38,8 +38,8 @@ internal sealed partial class DatabaseOutageHandler(IProblemDetailsService probl
 
     /// <summary>
     /// The server cannot be reached or refuses sessions: connection failures, shutdown and start-up
-    /// (57P01-57P03), too many connections (53300), no connection opened in time. Deadlocks, serialization failures, timeouts of slow
-    /// queries and the like are transient too, but they are not an outage and stay visible as errors.
+    /// (57P01-57P03), too many connections (53300), no answer in time. Deadlocks and serialization
+    /// failures are transient too, but they are not an outage and stay visible as errors.
     /// </summary>
     internal static bool IsOutage(Exception exception)
     {
@@ -53,9 +53,10 @@ internal sealed partial class DatabaseOutageHandler(IProblemDetailsService probl
                             or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections;
                 case NpgsqlException npgsql when npgsql.InnerException is System.Net.Sockets.SocketException or IOException or EndOfStreamException:
                     return true;
-                // Opening a connection timed out (Database:ConnectTimeoutSeconds). A slow query's timeout
-                // comes as "Exception while reading from stream" and is not an outage.
-                case NpgsqlException { InnerException: TimeoutException } when !current.Message.Contains("reading from stream", StringComparison.Ordinal):
+                // The server did not answer in time: while opening a connection (Database:ConnectTimeoutSeconds,
+                // also when a proxy accepts the connection but nothing answers behind it) or running a
+                // command. Either way it cannot serve now; the warning keeps the exception visible.
+                case NpgsqlException { InnerException: TimeoutException }:
                     return true;
             }
         }
