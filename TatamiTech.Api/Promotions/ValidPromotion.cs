@@ -1,3 +1,4 @@
+using TatamiTech.Api.Validation;
 using TatamiTech.Data.Students;
 
 namespace TatamiTech.Api.Promotions;
@@ -20,12 +21,7 @@ public sealed record ValidPromotion(string ToRank, DateOnly PromotedOn)
             errors["promotedOn"] = ["Cannot be in the future."];
         }
 
-        foreach (var field in request.UnknownFields?.Keys ?? Enumerable.Empty<string>())
-        {
-            errors[field] = string.Equals(field, "tenantId", StringComparison.OrdinalIgnoreCase)
-                ? ["The academy comes from the address you call; it cannot be set in the body."]
-                : ["Unknown field."];
-        }
+        UnknownFields.Report(request.UnknownFields, errors);
 
         return errors.Count == 0 ? new ValidPromotion(rank!, promotedOn) : null;
     }

@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using TatamiTech.Api.Validation;
 using TatamiTech.Data.Students;
 
 namespace TatamiTech.Api.Students;
@@ -26,12 +27,7 @@ public sealed record ValidStudent(string FirstName, string LastName, string Emai
             errors["beltRank"] = [$"Must be one of: {string.Join(", ", BeltRanks.All)}."];
         }
 
-        foreach (var field in request.UnknownFields?.Keys ?? Enumerable.Empty<string>())
-        {
-            errors[field] = string.Equals(field, "tenantId", StringComparison.OrdinalIgnoreCase)
-                ? ["The academy comes from the address you call; it cannot be set in the body."]
-                : ["Unknown field."];
-        }
+        UnknownFields.Report(request.UnknownFields, errors);
 
         return errors.Count == 0 ? new ValidStudent(firstName!, lastName!, email!, beltRank!) : null;
     }

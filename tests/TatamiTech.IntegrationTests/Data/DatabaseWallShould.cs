@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using TatamiTech.Data;
-using TatamiTech.Data.Students;
 using TatamiTech.Data.Wall;
 using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.ServiceDefaults.Tenancy;
@@ -24,17 +23,12 @@ public sealed class DatabaseWallShould(StackFixture stack) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration[$"ConnectionStrings:{DataExtensions.ConnectionName}"] =
-            new NpgsqlConnectionStringBuilder(stack.RuntimeConnectionString) { MaxPoolSize = 2 }.ConnectionString;
-        builder.AddTenantContext();
-        builder.AddTatamiData();
-        _host = builder.Build();
+        _host = RuntimeHost.Build(stack, maxPoolSize: 2);
 
         _alpha = stack.Alpha.Info;
         _bravo = stack.Bravo.Info;
-        await AddStudentAsync(_alpha);
-        await AddStudentAsync(_bravo);
+        await _host.AddStudentAsync(_alpha);
+        await _host.AddStudentAsync(_bravo);
     }
 
     public Task DisposeAsync()
@@ -199,7 +193,7 @@ public sealed class DatabaseWallShould(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task RefuseAChildRowPointingAtAnotherTenantsParentEvenPastTheWall()
     {
-        var bravoStudent = await AddStudentAsync(_bravo);
+        var bravoStudent = await _host.AddStudentAsync(_bravo);
 
         // As the owner, a superuser whom row-level security does not bind: only the composite key is left.
         await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
@@ -214,21 +208,5 @@ public sealed class DatabaseWallShould(StackFixture stack) : IAsyncLifetime
         var refusal = await Assert.ThrowsAsync<PostgresException>(() => insert.ExecuteNonQueryAsync());
 
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, refusal.SqlState);
-    }
-
-    private async Task<Student> AddStudentAsync(TenantInfo tenant)
-    {
-        await using var scope = TenantScope.Create(_host.Services, tenant);
-        var db = scope.Services.GetRequiredService<TatamiDbContext>();
-        var student = db.Students.Add(new Student
-        {
-            Id = Guid.CreateVersion7(),
-            FirstName = "Wall",
-            LastName = "Test",
-            Email = $"w{Guid.NewGuid():N}@example.com",
-            BeltRank = "white",
-        }).Entity;
-        await db.SaveChangesAsync();
-        return student;
     }
 }

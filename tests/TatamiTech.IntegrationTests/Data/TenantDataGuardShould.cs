@@ -18,16 +18,12 @@ public sealed class TenantDataGuardShould(StackFixture stack) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["ConnectionStrings:tatamidb"] = stack.RuntimeConnectionString;
-        builder.AddTenantContext();
-        builder.AddTatamiData();
-        _host = builder.Build();
+        _host = RuntimeHost.Build(stack);
 
         _alpha = await TenantOf(stack.Alpha);
         _bravo = await TenantOf(stack.Bravo);
-        await AddStudentAsync(_alpha);
-        await AddStudentAsync(_bravo);
+        await _host.AddStudentAsync(_alpha);
+        await _host.AddStudentAsync(_bravo);
     }
 
     public Task DisposeAsync()
@@ -62,7 +58,7 @@ public sealed class TenantDataGuardShould(StackFixture stack) : IAsyncLifetime
     {
         await using var scope = _host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TatamiDbContext>();
-        db.Students.Add(NewStudent());
+        db.Students.Add(RuntimeHost.NewStudent());
 
         await Assert.ThrowsAsync<TenantNotResolvedException>(() => db.SaveChangesAsync());
     }
@@ -70,7 +66,7 @@ public sealed class TenantDataGuardShould(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task RefuseToChangeAnotherTenantsRowEvenWhenTheFilterIsBypassed()
     {
-        var foreign = await AddStudentAsync(_bravo);
+        var foreign = await _host.AddStudentAsync(_bravo);
         await using var scope = TenantScope.Create(_host.Services, _alpha);
         var db = scope.Services.GetRequiredService<TatamiDbContext>();
 
@@ -78,7 +74,7 @@ public sealed class TenantDataGuardShould(StackFixture stack) : IAsyncLifetime
         Assert.Null(await db.Students.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.Id == foreign.Id));
 
         // ...and a row of another tenant attached by hand is refused before anything is sent.
-        var stub = NewStudent();
+        var stub = RuntimeHost.NewStudent();
         stub.Id = foreign.Id;
         stub.TenantId = _bravo.Id;
         db.Students.Attach(stub).Entity.BeltRank = "black";
@@ -118,22 +114,4 @@ public sealed class TenantDataGuardShould(StackFixture stack) : IAsyncLifetime
     private async Task<TenantInfo> TenantOf(TestTenant tenant) =>
         await _host.Services.GetRequiredService<ITenantDirectory>().FindBySlugAsync(tenant.Slug, CancellationToken.None)
         ?? throw new InvalidOperationException($"{tenant.Slug} is not in the directory.");
-
-    private async Task<Student> AddStudentAsync(TenantInfo tenant)
-    {
-        await using var scope = TenantScope.Create(_host.Services, tenant);
-        var db = scope.Services.GetRequiredService<TatamiDbContext>();
-        var student = db.Students.Add(NewStudent()).Entity;
-        await db.SaveChangesAsync();
-        return student;
-    }
-
-    private static Student NewStudent() => new()
-    {
-        Id = Guid.CreateVersion7(),
-        FirstName = "Guard",
-        LastName = "Test",
-        Email = $"g{Guid.NewGuid():N}@example.com",
-        BeltRank = "white",
-    };
 }

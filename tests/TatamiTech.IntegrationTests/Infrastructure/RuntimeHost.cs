@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using TatamiTech.Data;
+using TatamiTech.Data.Students;
+using TatamiTech.ServiceDefaults.Tenancy;
+
+namespace TatamiTech.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A host wired as the services wire their data layer (tenant context, TatamiDbContext, the runtime role
+/// on the stack's database), for tests that reach past HTTP.
+/// </summary>
+public static class RuntimeHost
+{
+    public static IHost Build(StackFixture stack, int? maxPoolSize = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration[$"ConnectionStrings:{DataExtensions.ConnectionName}"] = maxPoolSize is { } size
+            ? new NpgsqlConnectionStringBuilder(stack.RuntimeConnectionString) { MaxPoolSize = size }.ConnectionString
+            : stack.RuntimeConnectionString;
+        builder.AddTenantContext();
+        builder.AddTatamiData();
+        return builder.Build();
+    }
+
+    /// <summary>A white belt written through the tenant's own scope.</summary>
+    public static async Task<Student> AddStudentAsync(this IHost host, TenantInfo tenant)
+    {
+        await using var scope = TenantScope.Create(host.Services, tenant);
+        var db = scope.Services.GetRequiredService<TatamiDbContext>();
+        var student = db.Students.Add(NewStudent()).Entity;
+        await db.SaveChangesAsync();
+        return student;
+    }
+
+    public static Student NewStudent() => new()
+    {
+        Id = Guid.CreateVersion7(),
+        FirstName = "Data",
+        LastName = "Test",
+        Email = $"d{Guid.NewGuid():N}@example.com",
+        BeltRank = "white",
+    };
+}
