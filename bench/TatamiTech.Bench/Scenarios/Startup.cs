@@ -13,7 +13,7 @@ internal static class Startup
 
     public static async Task RunAsync(BenchOptions options, Report report)
     {
-        report.Section("4. Start-up", "AppHost (local Postgres mode, Release build) started with `dotnet run --no-build`; median of 3 starts. Stop: SIGTERM to the AppHost process until every process of the stack is gone.");
+        report.Section("4. Start-up", "AppHost (local Postgres mode, Release build) started with `dotnet run --no-build` on all cores; median of 3 starts. Stop: SIGTERM to the AppHost process until every process of the stack is gone.");
         var build = Stopwatch.StartNew();
         await Shell.RunAsync("dotnet", ["build", "-c", Repository.Configuration, Path.Combine(Repository.Root, "TatamiTech.AppHost"), "-v", "q", "-nologo"], TimeSpan.FromMinutes(10));
         report.Row("AppHost build (incremental, Release)", $"{Report.F(build.Elapsed.TotalSeconds, 1)} s");
@@ -34,7 +34,7 @@ internal static class Startup
 
     public static async Task RunSuiteAsync(Report report)
     {
-        report.Section("5. Test suite", "`dotnet test TatamiTech.Aspire.sln` (Debug, incremental build included), as CI runs it.");
+        report.Section("5. Test suite", "`dotnet test TatamiTech.Aspire.sln` (Debug, incremental build included) on all cores, as CI runs it.");
         var watch = Stopwatch.StartNew();
         var output = await Shell.RunAsync("dotnet", ["test", Path.Combine(Repository.Root, "TatamiTech.Aspire.sln")], TimeSpan.FromMinutes(30));
         report.Row("whole test suite, wall time", $"{Report.F(watch.Elapsed.TotalSeconds, 0)} s",
