@@ -18,7 +18,4 @@ public static class DatabaseWall
     /// without the reader seeing it; and rather than <c>SET LOCAL</c>, which warns on every implicit transaction.
     /// </summary>
     public const string SetTenantProcedure = "app_set_tenant";
-
-    /// <summary>The row-level security policy's name on every tenant-owned table.</summary>
-    public const string PolicyName = "tenant_isolation";
 }
