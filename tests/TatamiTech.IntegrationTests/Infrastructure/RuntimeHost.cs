@@ -13,7 +13,8 @@ namespace TatamiTech.IntegrationTests.Infrastructure;
 /// </summary>
 public static class RuntimeHost
 {
-    public static IHost Build(StackFixture stack, int? maxPoolSize = null)
+    /// <param name="configure">More services on top of the data layer, before the host is built.</param>
+    public static IHost Build(StackFixture stack, int? maxPoolSize = null, Action<HostApplicationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration[$"ConnectionStrings:{DataExtensions.ConnectionName}"] = maxPoolSize is { } size
@@ -21,6 +22,7 @@ public static class RuntimeHost
             : stack.RuntimeConnectionString;
         builder.AddTenantContext();
         builder.AddTatamiData();
+        configure?.Invoke(builder);
         return builder.Build();
     }
 

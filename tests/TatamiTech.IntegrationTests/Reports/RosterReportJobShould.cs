@@ -142,22 +142,19 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
     /// <param name="interceptor">An extra command interceptor on the job's DbContext.</param>
     private IHost NewHost(IReadOnlyList<TestTenant>? only = null, IInterceptor? interceptor = null)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["ConnectionStrings:tatamidb"] = stack.RuntimeConnectionString;
-        builder.AddTenantContext();
-        builder.AddTatamiData();
-        builder.AddRosterReports(schedule: false);
-        if (only is not null)
+        var host = RuntimeHost.Build(stack, configure: builder =>
         {
-            builder.Services.AddSingleton<ITenantDirectory>(new OnlyTheseAcademies([.. only.Select(t => t.Info)]));
-        }
+            builder.AddRosterReports(schedule: false);
+            if (only is not null)
+            {
+                builder.Services.AddSingleton<ITenantDirectory>(new OnlyTheseAcademies([.. only.Select(t => t.Info)]));
+            }
 
-        if (interceptor is not null)
-        {
-            builder.Services.ConfigureDbContext<TatamiDbContext>(options => options.AddInterceptors(interceptor));
-        }
-
-        var host = builder.Build();
+            if (interceptor is not null)
+            {
+                builder.Services.ConfigureDbContext<TatamiDbContext>(options => options.AddInterceptors(interceptor));
+            }
+        });
         _hosts.Add(host);
         return host;
     }
