@@ -17,7 +17,11 @@ builder.AddDevTokens();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRouting();
 app.UseTenancy();
+
 app.MapDefaultEndpoints();
 app.MapStudentsApi();
 app.MapPromotionsApi();

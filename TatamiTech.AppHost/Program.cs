@@ -1,5 +1,5 @@
-using TatamiTech.AppHost;
 using TatamiTech.AppHost.Postgres;
+using TatamiTech.Names;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -12,22 +12,22 @@ var jwtSigningKey = builder.AddParameter(
 
 // Only the one-shot migration service sees the owner; the API and the Worker run as the runtime role.
 var migrations = builder.AddProject<Projects.TatamiTech_MigrationService>(ResourceNames.Migrations)
-    .WithReference(database.Owner, ServiceConnectionNames.Migrations)
-    .WithReference(database.Runtime, ServiceConnectionNames.Runtime)
+    .WithReference(database.Owner)
+    .WithReference(database.Runtime)
     .WaitFor(database.Owner);
 
 builder.AddProject<Projects.TatamiTech_Api>(ResourceNames.Api)
-    .WithReference(database.Runtime, ServiceConnectionNames.Runtime)
+    .WithReference(database.Runtime)
     .WaitForCompletion(migrations)
-    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
-    .WithHttpHealthCheck("/health");
+    .WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtSigningKey), jwtSigningKey)
+    .WithHttpHealthCheck(ServicePaths.Health);
 
 builder.AddProject<Projects.TatamiTech_Worker>(ResourceNames.Worker)
-    .WithReference(database.Runtime, ServiceConnectionNames.Runtime)
+    .WithReference(database.Runtime)
     .WaitForCompletion(migrations)
-    .WithHttpHealthCheck("/health")
+    .WithHttpHealthCheck(ServicePaths.Health)
     .WithHttpCommand(
-        "/jobs/roster-reports/run",
+        ServicePaths.RosterRunNow,
         "Run roster reports now",
         commandOptions: new HttpCommandOptions
         {

@@ -5,18 +5,13 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using TatamiTech.Data.Tenants;
 using TatamiTech.Data.Wall;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.Names;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.Data;
 
 public static class DataExtensions
 {
-    /// <summary>The runtime connection (role <see cref="DatabaseWall.RuntimeRole"/>) the AppHost gives the API and the Worker.</summary>
-    public const string ConnectionName = "tatamidb";
-
-    /// <summary>The schema owner's connection, given only to the API, used only to migrate at start.</summary>
-    public const string MigrationConnectionName = "tatamidb-migrations";
-
     /// <summary>Seconds to open a connection; Npgsql's 15 s when absent.</summary>
     public const string ConnectTimeoutKey = "Database:ConnectTimeoutSeconds";
 
@@ -30,14 +25,16 @@ public static class DataExtensions
     }
 
     /// <summary>
-    /// The database for a tenant-aware service: one Npgsql data source (one pool), the scoped
-    /// <see cref="TatamiDbContext"/> with Aspire's retries, health check and tracing, and the tenant directory.
+    /// The database for a tenant-aware service, on the runtime connection (<see cref="ConnectionNames.Runtime"/>,
+    /// role <see cref="DatabaseRoles.Runtime"/>): one Npgsql data source (one pool), the scoped
+    /// <see cref="TatamiDbContext"/> with Aspire's health check and tracing, and the tenant directory.
     /// </summary>
     public static TBuilder AddTatamiData<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionNames.Runtime)
             ?? throw new InvalidOperationException(
-                $"Connection string '{ConnectionName}' is missing. Run the stack through TatamiTech.AppHost, or set ConnectionStrings:{ConnectionName}.");
+                $"Connection string '{ConnectionNames.Runtime}' is missing. Run the stack through TatamiTech.AppHost, " +
+                $"or set {ConfigurationKeys.ConnectionString(ConnectionNames.Runtime)}.");
 
         // How long opening a connection may take (Npgsql's default is 15 s): with a server that is down,
         // this and the retries bound how long a request waits before it is answered 503.
@@ -47,6 +44,7 @@ public static class DataExtensions
         }
 
         builder.Services.AddNpgsqlDataSource(connectionString);
+        builder.Services.AddTenantContext();
 
         // Npgsql's retrying strategy with bounds each service chooses: a request should give up within
         // seconds (and answer 503), a batch job can afford to wait longer. Aspire's own, unbounded by

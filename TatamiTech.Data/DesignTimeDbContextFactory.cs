@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.Data;
 

@@ -1,12 +1,10 @@
 using Microsoft.Extensions.Hosting;
 using TatamiTech.Data;
 using TatamiTech.MigrationService;
-using TatamiTech.ServiceDefaults.Tenancy;
 
 var builder = Host.CreateApplicationBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddTenantContext();
 builder.AddTatamiData();
 
 using var host = builder.Build();

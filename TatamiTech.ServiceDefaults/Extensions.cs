@@ -8,7 +8,9 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.Names;
+using TatamiTech.ServiceDefaults.Tenancy.Observability;
+using TatamiTech.ServiceDefaults.Tenancy.Resolution;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -18,9 +20,6 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class Extensions
 {
-    public const string HealthEndpointPath = "/health";
-    public const string AlivenessEndpointPath = "/alive";
-
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -57,13 +56,12 @@ public static class Extensions
                 .AddMeter(TenancyTelemetry.MeterName))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
-                .AddSource(TenancyTelemetry.ActivitySourceName)
                 .AddProcessor<TenantActivityProcessor>()
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes would drown the request traces in the dashboard.
                     options.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                        !context.Request.Path.StartsWithSegments(ServicePaths.Health)
+                        && !context.Request.Path.StartsWithSegments(ServicePaths.Alive))
                 .AddHttpClientInstrumentation());
 
         var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
@@ -88,11 +86,11 @@ public static class Extensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpointPath)
+        app.MapHealthChecks(ServicePaths.Health)
             .AllowAnonymous()
             .WithTenantAgnostic();
 
-        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") })
+        app.MapHealthChecks(ServicePaths.Alive, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") })
             .AllowAnonymous()
             .WithTenantAgnostic();
 

@@ -1,12 +1,10 @@
 using TatamiTech.Data;
 using TatamiTech.Data.Wall;
-using TatamiTech.ServiceDefaults.Tenancy;
 using TatamiTech.Worker.Roster;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddTenantContext();
 builder.AddTatamiData();
 builder.AddRosterReports();
 

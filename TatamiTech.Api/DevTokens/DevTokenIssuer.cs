@@ -2,8 +2,9 @@ using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using TatamiTech.ServiceDefaults.Authentication;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.Names;
+using TatamiTech.ServiceDefaults.Tenancy.Binding;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.Api.DevTokens;
 

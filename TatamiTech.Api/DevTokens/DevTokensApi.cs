@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using TatamiTech.ServiceDefaults.Authentication;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.Names;
+using TatamiTech.ServiceDefaults.Tenancy.Binding;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.Api.DevTokens;
 
@@ -32,7 +33,7 @@ public static class DevTokensApi
         if (IsEnabled(app.Environment, app.Configuration))
         {
             // Anonymous, but still tenant-resolved: the token is for the academy the host names.
-            app.MapPost("/dev/tokens", IssueToken).AllowAnonymous().WithTags("Development");
+            app.MapPost(ServicePaths.DevTokens, IssueToken).AllowAnonymous().WithTags("Development");
         }
 
         return app;

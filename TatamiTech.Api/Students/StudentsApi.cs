@@ -92,7 +92,7 @@ public static class StudentsApi
     }
 
     public static async Task<Results<Created<StudentResponse>, ValidationProblem, ProblemHttpResult>> CreateStudent(
-        StudentRequest request, TatamiDbContext db, CancellationToken cancellationToken)
+        StudentRequest request, TatamiDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (ValidStudent.Validate(request, out var errors) is not { } valid)
         {
@@ -106,7 +106,7 @@ public static class StudentsApi
             LastName = valid.LastName,
             Email = valid.Email,
             BeltRank = valid.BeltRank,
-            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedAt = clock.GetUtcNow(),
         };
         db.Students.Add(student);
 

@@ -7,6 +7,12 @@ public sealed class LocalPostgresServerResource(string name, string command, str
     public const string PrimaryEndpointName = "tcp";
     public const string UserName = "postgres";
 
+    /// <summary>
+    /// setpriv's arguments to run a command as the postgres user: the server refuses to run as root, and
+    /// setpriv replaces itself with the command (no fork), so DCP's stop signal reaches postgres directly.
+    /// </summary>
+    public static readonly string[] AsPostgresUser = ["--reuid=postgres", "--regid=postgres", "--init-groups", "--"];
+
     private EndpointReference? _primaryEndpoint;
 
     public ParameterResource PasswordParameter { get; } = password;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using TatamiTech.Names;
 
 namespace TatamiTech.AppHost.Postgres;
 
@@ -10,7 +11,7 @@ internal static class TatamiDatabaseExtensions
 
     /// <summary>
     /// The application database, the same shape in either mode: the database resource
-    /// (<see cref="ResourceNames.Database"/>, the owner) and a connection string for the runtime role
+    /// (<see cref="ResourceNames.OwnerDatabase"/>, the owner) and a connection string for the runtime role
     /// (<see cref="ResourceNames.RuntimeDatabase"/>) on the same server, with its own generated password.
     /// </summary>
     public static TatamiDatabase AddTatamiDatabase(this IDistributedApplicationBuilder builder)
@@ -24,7 +25,7 @@ internal static class TatamiDatabaseExtensions
         var runtime = builder.AddConnectionString(
             ResourceNames.RuntimeDatabase,
             ReferenceExpression.Create(
-                $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={ServiceConnectionNames.RuntimeRole};Password={password.Resource};Database={ResourceNames.Database}"));
+                $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={DatabaseRoles.Runtime};Password={password.Resource};Database={ResourceNames.OwnerDatabase}"));
         return new TatamiDatabase(owner, runtime);
     }
 
@@ -69,7 +70,7 @@ internal static class TatamiDatabaseExtensions
     private static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) AddContainer(IDistributedApplicationBuilder builder)
     {
         var server = builder.AddPostgres(ResourceNames.Postgres).WithDataVolume();
-        return (server.AddDatabase(ResourceNames.Database), server.Resource.PrimaryEndpoint);
+        return (server.AddDatabase(ResourceNames.OwnerDatabase), server.Resource.PrimaryEndpoint);
     }
 
     private static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) AddLocal(
@@ -77,7 +78,7 @@ internal static class TatamiDatabaseExtensions
     {
         var dataRoot = builder.Configuration[DataRootKey] ?? LocalPostgresDataDirectory.DefaultRoot;
         var server = builder.AddLocalPostgres(ResourceNames.Postgres, installation, dataRoot);
-        return (server.AddDatabase(ResourceNames.Database), server.Resource.PrimaryEndpoint);
+        return (server.AddDatabase(ResourceNames.OwnerDatabase), server.Resource.PrimaryEndpoint);
     }
 
     private static PostgresMode ParseMode(string? value)

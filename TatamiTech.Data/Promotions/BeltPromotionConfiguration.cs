@@ -10,8 +10,6 @@ internal sealed class BeltPromotionConfiguration : IEntityTypeConfiguration<Belt
     {
         builder.HasKey(p => new { p.TenantId, p.Id });
         builder.Property(p => p.Id).ValueGeneratedNever();
-        builder.Property(p => p.FromRank);
-        builder.Property(p => p.ToRank);
         builder.Property(p => p.CreatedAt).HasDefaultValueSql("now()");
         builder.HasIndex(p => new { p.TenantId, p.StudentId, p.PromotedOn });
 

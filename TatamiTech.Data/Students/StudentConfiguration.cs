@@ -6,19 +6,12 @@ namespace TatamiTech.Data.Students;
 
 internal sealed class StudentConfiguration : IEntityTypeConfiguration<Student>
 {
-    public const int NameMaxLength = 100;
-    public const int EmailMaxLength = 254;
-
     public void Configure(EntityTypeBuilder<Student> builder)
     {
         // The academy leads every key: children reference (tenant_id, id), and lookups by id stay inside
         // the academy's part of the index.
         builder.HasKey(s => new { s.TenantId, s.Id });
         builder.Property(s => s.Id).ValueGeneratedNever();
-        builder.Property(s => s.FirstName);
-        builder.Property(s => s.LastName);
-        builder.Property(s => s.Email);
-        builder.Property(s => s.BeltRank);
         builder.Property(s => s.CreatedAt).HasDefaultValueSql("now()");
 
         // Unique per academy: the same email may exist in two academies.

@@ -6,9 +6,6 @@ namespace TatamiTech.Data.Wall;
 /// </summary>
 public static class DatabaseWall
 {
-    /// <summary>The role the API and the Worker run as: not superuser, not owner, not BYPASSRLS.</summary>
-    public const string RuntimeRole = "tatami_app";
-
     /// <summary>The transaction-local setting every row-level security policy compares tenant_id with.</summary>
     public const string TenantSetting = "app.tenant_id";
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using TatamiTech.Names;
 
 namespace TatamiTech.Data.Wall;
 
@@ -39,9 +40,9 @@ public static class RuntimeRoleCheck
         if (problem is not null)
         {
             throw new InvalidOperationException(
-                $"The database role '{role}' of ConnectionStrings:{DataExtensions.ConnectionName} {problem}, so row-level security " +
-                $"would not separate academies. Connect as the runtime role '{DatabaseWall.RuntimeRole}' " +
-                $"(the AppHost does); the schema owner belongs only to the migration service (ConnectionStrings:{DataExtensions.MigrationConnectionName}).");
+                $"The database role '{role}' of {ConfigurationKeys.ConnectionString(ConnectionNames.Runtime)} {problem}, so " +
+                $"row-level security would not separate academies. Connect as the runtime role '{DatabaseRoles.Runtime}' " +
+                $"(the AppHost does); the schema owner belongs only to the migration service ({ConfigurationKeys.ConnectionString(ConnectionNames.Owner)}).");
         }
     }
 }

@@ -62,8 +62,8 @@ internal sealed class TenantWallInterceptor : DbCommandInterceptor
     private static void Apply(DbCommand command, CommandEventData eventData)
     {
         // SaveChanges reads one row count per statement by position, so a leading statement would shift
-        // them; TatamiDbContext sets the tenant in the transaction it wraps SaveChanges in instead.
-        if (eventData.CommandSource == CommandSource.SaveChanges || eventData.Context is not TatamiDbContext db)
+        // them; WalledSaveChanges sets the tenant in the transaction it wraps SaveChanges in instead.
+        if (eventData.CommandSource == CommandSource.SaveChanges || eventData.Context is not IWalledContext walled)
         {
             return;
         }
@@ -72,14 +72,14 @@ internal sealed class TenantWallInterceptor : DbCommandInterceptor
         // is set afresh all the same, so it is always the tenant in scope now.
         if (command.CommandText.StartsWith(Prefix, StringComparison.Ordinal) && command.Parameters.Contains(ParameterName))
         {
-            command.Parameters[ParameterName].Value = Parameter(db.WallTenantId).Value;
+            command.Parameters[ParameterName].Value = Parameter(walled.TenantId).Value;
             return;
         }
 
         command.CommandText = Prefix + command.CommandText;
-        command.Parameters.Add(Parameter(db.WallTenantId));
+        command.Parameters.Add(Parameter(walled.TenantId));
     }
 
-    internal static NpgsqlParameter Parameter(Guid? tenantId) =>
-        new(ParameterName, NpgsqlDbType.Uuid) { Value = tenantId is { } id ? id : DBNull.Value };
+    internal static NpgsqlParameter Parameter(Guid tenantId) =>
+        new(ParameterName, NpgsqlDbType.Uuid) { Value = tenantId == Guid.Empty ? DBNull.Value : tenantId };
 }

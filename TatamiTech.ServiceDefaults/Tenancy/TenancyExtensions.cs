@@ -3,59 +3,68 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using TatamiTech.ServiceDefaults.Authentication;
+using TatamiTech.ServiceDefaults.Tenancy.Binding;
+using TatamiTech.ServiceDefaults.Tenancy.Context;
+using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.ServiceDefaults.Tenancy;
 
+/// <summary>
+/// The tenancy pipeline of an academy-facing HTTP service, in the order of the multitenancy model. One
+/// numbering is shared by these methods, the folders beside this file, the README and the tests:
+/// <list type="number">
+/// <item><b>Resolution</b> (<c>Resolution/</c>): the host names a known academy, else 404.</item>
+/// <item><b>Authentication</b> (<c>Binding/</c>): a valid JWT bearer token, else 401.</item>
+/// <item><b>Binding</b> (<c>Binding/</c>): the token's <c>tenant_id</c> is that academy's, else 403.</item>
+/// <item><b>Context</b> (<c>Context/</c>): the request enters the academy's tenant context.</item>
+/// <item><b>Guard</b> (TatamiTech.Data): every query filtered, every write checked, row-level security behind both.</item>
+/// </list>
+/// Across all of them, <b>observability</b> (<c>Observability/</c>): the academy on logs and spans, refusals
+/// logged and counted.
+/// </summary>
 public static class TenancyExtensions
 {
     /// <summary>
     /// The policy every endpoint gets unless it opts out: an authenticated caller. That the caller
-    /// belongs to the request's tenant is checked for every request by <see cref="TenantBindingMiddleware"/>.
+    /// belongs to the request's academy is checked for every request by step 3.
     /// </summary>
     public static readonly AuthorizationPolicy AuthenticatedCallerPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
         .RequireAuthenticatedUser()
         .Build();
 
     /// <summary>
-    /// The tenant context and its directory cache: what every service needs, with or without HTTP.
-    /// </summary>
-    public static TBuilder AddTenantContext<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
-    {
-        builder.Services.AddOptions<TenancyOptions>()
-            .BindConfiguration(TenancyOptions.SectionName);
-        builder.Services.AddSingleton<TenantResolver>();
-        builder.Services.AddScoped<ITenantContext, TenantContext>();
-        return builder;
-    }
-
-    /// <summary>
-    /// The tenant-aware HTTP pipeline: host resolution, JWT authentication and the tenant binding.
-    /// The fallback policy requires an authenticated caller, so an endpoint added without any
-    /// authorization call is not public; the binding applies whatever the endpoint's policy.
+    /// What the pipeline needs. The fallback policy requires an authenticated caller, so an endpoint
+    /// added without any authorization call is not public.
     /// </summary>
     public static TBuilder AddTenancy<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.AddTenantContext();
-        builder.AddJwtAuthentication();
+        // 1. Resolution: the root domains, the header fallback and the directory cache.
+        builder.Services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.SectionName);
+        builder.Services.AddSingleton<TenantResolver>();
 
+        // 2. Authentication and 3. Binding: JWT bearer, and an authenticated caller by default.
+        builder.AddJwtAuthentication();
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(AuthenticatedCallerPolicy)
             .SetFallbackPolicy(AuthenticatedCallerPolicy);
 
+        // 4. Context.
+        builder.Services.AddTenantContext();
         return builder;
     }
 
-    /// <summary>Resolve the tenant, authenticate, bind the caller to the tenant, authorize: the order the model prescribes.</summary>
+    /// <summary>
+    /// The tenancy middleware, in the model's order. Goes after <c>UseRouting()</c>, so that step 1 can
+    /// see whether the endpoint is tenant-agnostic.
+    /// </summary>
     public static WebApplication UseTenancy(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseRouting();
-        app.UseMiddleware<TenantResolutionMiddleware>();
-        app.UseAuthentication();
-        app.UseMiddleware<TenantBindingMiddleware>();
-        app.UseAuthorization();
-        return app;
+        app.UseMiddleware<TenantResolutionMiddleware>();   // 1. Resolution
+        app.UseAuthentication();                           // 2. Authentication
+        app.UseMiddleware<TenantBindingMiddleware>();      // 3. Binding,
+        app.UseAuthorization();                            //    then the endpoint's policy
+        app.UseMiddleware<TenantContextMiddleware>();      // 4. Context
+        return app;                                        // 5. Guard: in the data layer
     }
 }

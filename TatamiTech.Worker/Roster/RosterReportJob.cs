@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.Worker.Roster;
 

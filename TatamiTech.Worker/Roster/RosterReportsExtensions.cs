@@ -1,13 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TatamiTech.Names;
 
 namespace TatamiTech.Worker.Roster;
 
 public static class RosterReportsExtensions
 {
-    public const string RunPath = "/jobs/roster-reports/run";
-
     /// <summary>The roster job and what it needs; <paramref name="schedule"/> false for hosts that run it by hand.</summary>
     public static TBuilder AddRosterReports<TBuilder>(this TBuilder builder, bool schedule = true) where TBuilder : IHostApplicationBuilder
     {
@@ -18,7 +16,6 @@ public static class RosterReportsExtensions
             .Validate(o => o.Interval > TimeSpan.Zero, "Worker:Roster:Interval must be positive.")
             .ValidateOnStart();
 
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<TenantRosterWriter>();
         builder.Services.AddSingleton<RosterReportJob>();
 
@@ -40,7 +37,7 @@ public static class RosterReportsExtensions
     {
         if (app.Services.GetRequiredService<IOptions<RosterReportOptions>>().Value.EnableRunEndpoint)
         {
-            app.MapPost(RunPath, RunNow);
+            app.MapPost(ServicePaths.RosterRunNow, RunNow);
         }
 
         return app;

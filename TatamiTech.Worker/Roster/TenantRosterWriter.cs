@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using TatamiTech.Data;
 using TatamiTech.Data.Reports;
 using TatamiTech.Data.Students;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.Worker.Roster;
 

@@ -1,12 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TatamiTech.Bench.Baseline;
+using TatamiTech.Names;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddNpgsqlDataSource(builder.Configuration.GetConnectionString("tatamidb")
-    ?? throw new InvalidOperationException("ConnectionStrings:tatamidb is missing."));
+builder.Services.AddNpgsqlDataSource(builder.Configuration.GetConnectionString(ConnectionNames.Runtime)
+    ?? throw new InvalidOperationException($"{ConfigurationKeys.ConnectionString(ConnectionNames.Runtime)} is missing."));
 builder.Services.AddDbContext<BaselineDbContext>((services, options) => options
     .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.EnableRetryOnFailure(2, TimeSpan.FromSeconds(1), null))
     .UseSnakeCaseNamingConvention());

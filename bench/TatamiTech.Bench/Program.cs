@@ -3,6 +3,7 @@ using TatamiTech.Bench;
 using TatamiTech.Bench.Drills;
 using TatamiTech.Bench.Infrastructure;
 using TatamiTech.Bench.Scenarios;
+using TatamiTech.Names;
 
 BenchOptions options;
 try
@@ -35,7 +36,7 @@ if (options.Runs("overhead") || options.Runs("resolution") || options.Runs("work
 {
     await using var postgres = await BenchPostgres.StartAsync();
     await WorkerScaling.MigrateAsync(postgres, "tatamidb");
-    await using var api = await ServiceProcess.StartAsync("TatamiTech.Api", BenchTenants.ApiEnvironment(postgres), "/health");
+    await using var api = await ServiceProcess.StartAsync("TatamiTech.Api", BenchTenants.ApiEnvironment(postgres), ServicePaths.Health);
     if (options.Runs("overhead"))
     {
         await RequestOverhead.RunAsync(postgres, api, options, report);

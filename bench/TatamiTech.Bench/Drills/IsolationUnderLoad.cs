@@ -4,7 +4,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using TatamiTech.Bench.Infrastructure;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.Bench.Drills;
 

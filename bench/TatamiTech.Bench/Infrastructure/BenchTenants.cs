@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using TatamiTech.Api.DevTokens;
-using TatamiTech.ServiceDefaults.Authentication;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.Names;
+using TatamiTech.ServiceDefaults.Tenancy.Binding;
+using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.Bench.Infrastructure;
 
@@ -68,7 +70,7 @@ internal static class BenchTenants
     /// <summary>The API's environment: Production settings, this cluster as the runtime role, the bench's signing key.</summary>
     public static Dictionary<string, string> ApiEnvironment(BenchPostgres postgres) => new()
     {
-        ["ConnectionStrings__tatamidb"] = postgres.RuntimeConnectionString(),
-        ["Jwt__SigningKey"] = SigningKey,
+        [ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.ConnectionString(ConnectionNames.Runtime))] = postgres.RuntimeConnectionString(),
+        [ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtSigningKey)] = SigningKey,
     };
 }

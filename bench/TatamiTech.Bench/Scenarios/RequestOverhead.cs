@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using TatamiTech.Api.Students;
 using TatamiTech.Bench.Baseline;
 using TatamiTech.Bench.Infrastructure;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.Names;
+using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.Bench.Scenarios;
 
@@ -23,7 +25,7 @@ internal static class RequestOverhead
         var tenants = await BenchTenants.CreateAsync(postgres, "tatamidb", "load", 100, 60);
         var tokens = tenants.Select(BenchTenants.Token).ToArray();
         await using var baseline = await ServiceProcess.StartAsync("TatamiTech.Bench.Baseline",
-            new Dictionary<string, string> { ["ConnectionStrings__tatamidb"] = postgres.OwnerConnectionString() });
+            new Dictionary<string, string> { [ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.ConnectionString(ConnectionNames.Runtime))] = postgres.OwnerConnectionString() });
 
         using var client = LoadGenerator.NewClient(Concurrency);
         HttpRequestMessage Full(long i)
@@ -122,7 +124,7 @@ internal static class RequestOverhead
 
         await using var api = new InProcess<StudentResponse>(new()
         {
-            ["ConnectionStrings:tatamidb"] = postgres.RuntimeConnectionString(),
+            [ConfigurationKeys.ConnectionString(ConnectionNames.Runtime)] = postgres.RuntimeConnectionString(),
             ["Jwt:SigningKey"] = BenchTenants.SigningKey,
         });
         using var apiClient = api.CreateClient();
@@ -150,7 +152,7 @@ internal static class RequestOverhead
         // The factory guesses a content root next to the solution; the baseline lives under bench/.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_TATAMITECH_BENCH_BASELINE",
             Path.Combine(Repository.Root, "bench", "TatamiTech.Bench.Baseline"));
-        await using var bare = new InProcess<BaselinePage>(new() { ["ConnectionStrings:tatamidb"] = postgres.OwnerConnectionString() });
+        await using var bare = new InProcess<BaselinePage>(new() { [ConfigurationKeys.ConnectionString(ConnectionNames.Runtime)] = postgres.OwnerConnectionString() });
         using var bareClient = bare.CreateClient();
         await (await bareClient.GetAsync($"/students?tenant={tenants[0].Id}")).Content.ReadAsStringAsync();
         commands = 0;

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TatamiTech.Bench.Infrastructure;
 using TatamiTech.Data;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.Names;
+using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.Bench.Scenarios;
 
@@ -21,7 +23,7 @@ internal static class ResolutionCost
     {
         var tenants = await BenchTenants.CreateAsync(postgres, "tatamidb", "res", 10_000, 0);
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["ConnectionStrings:tatamidb"] = postgres.RuntimeConnectionString();
+        builder.Configuration[ConfigurationKeys.ConnectionString(ConnectionNames.Runtime)] = postgres.RuntimeConnectionString();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddTatamiData();
         builder.Services.AddOptions<TenancyOptions>();

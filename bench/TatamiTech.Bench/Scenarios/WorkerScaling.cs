@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TatamiTech.Bench.Infrastructure;
 using TatamiTech.Data;
+using TatamiTech.MigrationService;
+using TatamiTech.Names;
 
 namespace TatamiTech.Bench.Scenarios;
 
@@ -89,8 +91,8 @@ internal static class WorkerScaling
     internal static async Task MigrateAsync(BenchPostgres postgres, string database)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["ConnectionStrings:tatamidb"] = postgres.RuntimeConnectionString(database);
-        builder.Configuration["ConnectionStrings:tatamidb-migrations"] = postgres.OwnerConnectionString(database);
+        builder.Configuration[ConfigurationKeys.ConnectionString(ConnectionNames.Runtime)] = postgres.RuntimeConnectionString(database);
+        builder.Configuration[ConfigurationKeys.ConnectionString(ConnectionNames.Owner)] = postgres.OwnerConnectionString(database);
         builder.AddTatamiData();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         using var host = builder.Build();
@@ -100,7 +102,7 @@ internal static class WorkerScaling
     internal static Task<ServiceProcess> StartWorkerAsync(BenchPostgres postgres, string database) =>
         ServiceProcess.StartAsync("TatamiTech.Worker", new Dictionary<string, string>
         {
-            ["ConnectionStrings__tatamidb"] = postgres.RuntimeConnectionString(database),
+            [ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.ConnectionString(ConnectionNames.Runtime))] = postgres.RuntimeConnectionString(database),
             ["Worker__Roster__RunOnStart"] = "false",
             ["Worker__Roster__Interval"] = "1.00:00:00",
             ["Worker__Roster__EnableRunEndpoint"] = "true",
@@ -111,7 +113,7 @@ internal static class WorkerScaling
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
         var watch = Stopwatch.StartNew();
-        using var response = await client.PostAsync(new Uri(worker.Address, "/jobs/roster-reports/run"), null, cancellationToken);
+        using var response = await client.PostAsync(new Uri(worker.Address, ServicePaths.RosterRunNow), null, cancellationToken);
         response.EnsureSuccessStatusCode();
         var elapsed = watch.Elapsed;
         var result = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);

@@ -3,7 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Npgsql;
-using TatamiTech.AppHost;
+using TatamiTech.Names;
 
 namespace TatamiTech.IntegrationTests.Hosting;
 
@@ -34,16 +34,16 @@ public sealed class LocalPostgresShould
         await using (var app = await builder.BuildAsync(timeout.Token))
         {
             await app.StartAsync(timeout.Token);
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Database, timeout.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.OwnerDatabase, timeout.Token);
 
             Assert.False(Directory.Exists(abandoned), "The abandoned run directory was not swept.");
             var run = Assert.Single(Directory.GetDirectories(root, "run-*"));
             Assert.True(File.Exists(Path.Combine(run, "data", "PG_VERSION")));
 
-            await using var connection = new NpgsqlConnection(await app.GetConnectionStringAsync(ResourceNames.Database, timeout.Token));
+            await using var connection = new NpgsqlConnection(await app.GetConnectionStringAsync(ResourceNames.OwnerDatabase, timeout.Token));
             await connection.OpenAsync(timeout.Token);
             await using var command = new NpgsqlCommand("SELECT current_database()", connection);
-            Assert.Equal(ResourceNames.Database, await command.ExecuteScalarAsync(timeout.Token));
+            Assert.Equal(ResourceNames.OwnerDatabase, await command.ExecuteScalarAsync(timeout.Token));
             await connection.CloseAsync();
 
             await app.StopAsync(timeout.Token);
@@ -78,7 +78,7 @@ public sealed class LocalPostgresShould
         await using var app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
         var state = await app.ResourceNotifications.WaitForResourceAsync(
-            ResourceNames.Database, [KnownResourceStates.FailedToStart, KnownResourceStates.Running], timeout.Token);
+            ResourceNames.OwnerDatabase, [KnownResourceStates.FailedToStart, KnownResourceStates.Running], timeout.Token);
 
         Assert.Equal(KnownResourceStates.FailedToStart, state);
         await app.StopAsync(timeout.Token);

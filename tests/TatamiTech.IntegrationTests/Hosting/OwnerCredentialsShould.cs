@@ -1,16 +1,15 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using TatamiTech.AppHost;
-using TatamiTech.AppHost.Postgres;
+using TatamiTech.Names;
 
 namespace TatamiTech.IntegrationTests.Hosting;
 
 /// <summary>The schema owner's connection reaches the one-shot migration service and nothing that stays up.</summary>
 public sealed class OwnerCredentialsShould
 {
-    private const string OwnerVariable = $"ConnectionStrings__{ServiceConnectionNames.Migrations}";
-    private const string RuntimeVariable = $"ConnectionStrings__{ServiceConnectionNames.Runtime}";
+    private const string OwnerVariable = $"ConnectionStrings__{ConnectionNames.Owner}";
+    private const string RuntimeVariable = $"ConnectionStrings__{ConnectionNames.Runtime}";
 
     [Fact]
     public async Task ReachOnlyTheMigrationService()

@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using TatamiTech.Api.Students;
+using TatamiTech.Api;
 using TatamiTech.Data;
+using TatamiTech.Names;
 
 namespace TatamiTech.IntegrationTests.Infrastructure;
 
@@ -19,7 +20,7 @@ public sealed class InProcessApi(
     string environment = "Development",
     Action<IServiceCollection>? services = null,
     Action<ILoggingBuilder>? logging = null,
-    string? runtimeConnectionString = null) : WebApplicationFactory<StudentResponse>
+    string? runtimeConnectionString = null) : WebApplicationFactory<ApiEntryPoint>
 {
     public Task StartAsync()
     {
@@ -31,7 +32,7 @@ public sealed class InProcessApi(
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
-        builder.UseSetting($"ConnectionStrings:{DataExtensions.ConnectionName}", runtimeConnectionString ?? stack.RuntimeConnectionString);
+        builder.UseSetting($"ConnectionStrings:{ConnectionNames.Runtime}", runtimeConnectionString ?? stack.RuntimeConnectionString);
         builder.UseSetting("Jwt:SigningKey", StackFixture.SigningKey);
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Information");
         if (services is not null)

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using TatamiTech.Data;
 using TatamiTech.Data.Students;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.Names;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.IntegrationTests.Infrastructure;
 
@@ -17,11 +18,12 @@ public static class RuntimeHost
     public static IHost Build(StackFixture stack, int? maxPoolSize = null, Action<HostApplicationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration[$"ConnectionStrings:{DataExtensions.ConnectionName}"] = maxPoolSize is { } size
+        builder.Configuration[$"ConnectionStrings:{ConnectionNames.Runtime}"] = maxPoolSize is { } size
             ? new NpgsqlConnectionStringBuilder(stack.RuntimeConnectionString) { MaxPoolSize = size }.ConnectionString
             : stack.RuntimeConnectionString;
-        builder.AddTenantContext();
         builder.AddTatamiData();
+        // The one clock the service defaults register.
+        builder.Services.AddSingleton(TimeProvider.System);
         configure?.Invoke(builder);
         return builder.Build();
     }

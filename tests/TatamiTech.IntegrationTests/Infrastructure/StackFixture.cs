@@ -1,7 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using TatamiTech.AppHost;
+using TatamiTech.Names;
 
 namespace TatamiTech.IntegrationTests.Infrastructure;
 
@@ -54,7 +54,7 @@ public class StackFixture : IAsyncLifetime
 
         Api = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.Api, "http") };
         WorkerAddress = _app.GetEndpoint(ResourceNames.Worker, "http");
-        OwnerConnectionString = await _app.GetConnectionStringAsync(ResourceNames.Database, timeout.Token)
+        OwnerConnectionString = await _app.GetConnectionStringAsync(ResourceNames.OwnerDatabase, timeout.Token)
             ?? throw new InvalidOperationException("The database has no connection string.");
         RuntimeConnectionString = await _app.GetConnectionStringAsync(ResourceNames.RuntimeDatabase, timeout.Token)
             ?? throw new InvalidOperationException("The runtime database connection has no connection string.");

@@ -1,5 +1,5 @@
 using Npgsql;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.IntegrationTests.Infrastructure;
 

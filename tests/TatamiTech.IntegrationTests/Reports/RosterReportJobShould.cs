@@ -8,7 +8,7 @@ using TatamiTech.Data;
 using TatamiTech.Data.Reports;
 using TatamiTech.Data.Students;
 using TatamiTech.IntegrationTests.Infrastructure;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.Tenancy;
 using TatamiTech.Worker.Roster;
 
 namespace TatamiTech.IntegrationTests.Reports;

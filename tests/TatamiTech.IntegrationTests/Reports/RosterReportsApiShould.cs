@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Npgsql;
-using TatamiTech.Data.Seeding;
 using TatamiTech.IntegrationTests.Infrastructure;
+using TatamiTech.MigrationService.Seeding;
 
 namespace TatamiTech.IntegrationTests.Reports;
 

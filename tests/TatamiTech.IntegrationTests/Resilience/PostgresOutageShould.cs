@@ -4,8 +4,8 @@ using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using TatamiTech.AppHost;
 using TatamiTech.IntegrationTests.Infrastructure;
+using TatamiTech.Names;
 using Xunit.Abstractions;
 
 namespace TatamiTech.IntegrationTests.Resilience;

@@ -4,9 +4,11 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using TatamiTech.Data;
-using TatamiTech.Data.Seeding;
 using TatamiTech.IntegrationTests.Infrastructure;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.MigrationService;
+using TatamiTech.MigrationService.Seeding;
+using TatamiTech.Names;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.IntegrationTests.Stack;
 
@@ -120,9 +122,8 @@ public sealed class StackShould(StackFixture stack)
 
         // A second run of the migration service, as the AppHost wires it, runs the seeder again.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
-        builder.Configuration[$"ConnectionStrings:{DataExtensions.ConnectionName}"] = stack.RuntimeConnectionString;
-        builder.Configuration[$"ConnectionStrings:{DataExtensions.MigrationConnectionName}"] = stack.OwnerConnectionString;
-        builder.AddTenantContext();
+        builder.Configuration[$"ConnectionStrings:{ConnectionNames.Runtime}"] = stack.RuntimeConnectionString;
+        builder.Configuration[$"ConnectionStrings:{ConnectionNames.Owner}"] = stack.OwnerConnectionString;
         builder.AddTatamiData();
         using (var migrations = builder.Build())
         {

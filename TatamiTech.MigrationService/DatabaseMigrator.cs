@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TatamiTech.Data;
+using TatamiTech.Data.Wall;
+using TatamiTech.MigrationService.Seeding;
+using TatamiTech.Names;
+using TatamiTech.Tenancy;
+
+namespace TatamiTech.MigrationService;
+
+internal static partial class DatabaseMigrator
+{
+    /// <summary>
+    /// Brings the schema up to date as the database owner (<see cref="ConnectionNames.Owner"/>; EF Core
+    /// holds a database lock while migrating, so two runs do not race), lets the runtime role log in with
+    /// the password of the runtime connection string, seeds the demo academies in Development, and checks
+    /// that the runtime role is one row-level security applies to.
+    /// </summary>
+    public static async Task MigrateDatabaseAsync(this IHost app, CancellationToken cancellationToken = default)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseMigrator).FullName!);
+        var configuration = app.Services.GetRequiredService<IConfiguration>();
+        var ownerConnectionString = configuration.GetConnectionString(ConnectionNames.Owner)
+            ?? throw new InvalidOperationException(
+                $"Connection string '{ConnectionNames.Owner}' (the schema owner, for migrations) is missing. Run the stack " +
+                $"through TatamiTech.AppHost, or set {ConfigurationKeys.ConnectionString(ConnectionNames.Owner)} for the migration service.");
+
+        await using (var owner = OwnerContext(ownerConnectionString))
+        {
+            var pending = (await owner.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            await owner.Database.MigrateAsync(cancellationToken);
+            LogMigrated(logger, pending.Count);
+
+            await RuntimeLogin.EnableAsync(owner, configuration.GetConnectionString(ConnectionNames.Runtime), cancellationToken);
+
+            if (app.Services.GetRequiredService<IHostEnvironment>().IsDevelopment())
+            {
+                await DevelopmentDataSeeder.SeedAsync(app.Services, owner, logger, cancellationToken);
+            }
+        }
+
+        await app.VerifyRuntimeRoleAsync(cancellationToken);
+    }
+
+    // The owner works outside any tenant: migrations and the directory rows of the demo academies.
+    private static TatamiDbContext OwnerContext(string connectionString) => new(
+        new DbContextOptionsBuilder<TatamiDbContext>()
+            .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure())
+            .UseSnakeCaseNamingConvention()
+            .Options,
+        NoTenantContext.Instance);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is current ({Count} migrations applied now)")]
+    private static partial void LogMigrated(ILogger logger, int count);
+}

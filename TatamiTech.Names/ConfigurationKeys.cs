@@ -1,0 +1,14 @@
+namespace TatamiTech.Names;
+
+/// <summary>Configuration keys set from outside a service (the AppHost, the bench, tests).</summary>
+public static class ConfigurationKeys
+{
+    /// <summary>The HS256 key tokens are signed with (Development and tests).</summary>
+    public const string JwtSigningKey = "Jwt:SigningKey";
+
+    /// <summary>A connection string's configuration key.</summary>
+    public static string ConnectionString(string name) => $"ConnectionStrings:{name}";
+
+    /// <summary>The environment variable that sets <paramref name="key"/> (<c>:</c> becomes <c>__</c>).</summary>
+    public static string EnvironmentVariable(string key) => key.Replace(":", "__", StringComparison.Ordinal);
+}

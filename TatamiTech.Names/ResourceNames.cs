@@ -1,0 +1,24 @@
+namespace TatamiTech.Names;
+
+/// <summary>The AppHost's resources, as the dashboard and the tests name them.</summary>
+public static class ResourceNames
+{
+    public const string Postgres = "postgres";
+
+    /// <summary>The application database as its owner: given to the migration service alone.</summary>
+    public const string OwnerDatabase = "tatamidb";
+
+    /// <summary>The same database as the runtime role, which row-level security applies to.</summary>
+    public const string RuntimeDatabase = "tatamidb-runtime";
+
+    public const string RuntimeRolePassword = "tatamidb-runtime-password";
+
+    public const string JwtSigningKey = "jwt-signing-key";
+
+    /// <summary>The one-shot migration service the API and the Worker wait for.</summary>
+    public const string Migrations = "migrations";
+
+    public const string Api = "api";
+
+    public const string Worker = "worker";
+}

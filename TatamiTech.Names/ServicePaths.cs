@@ -1,0 +1,17 @@
+namespace TatamiTech.Names;
+
+/// <summary>HTTP paths that callers outside the service itself (the AppHost, probes, tests, the bench) use.</summary>
+public static class ServicePaths
+{
+    /// <summary>Ready: every health check passes.</summary>
+    public const string Health = "/health";
+
+    /// <summary>Alive: the process answers.</summary>
+    public const string Alive = "/alive";
+
+    /// <summary>The API's development token endpoint, on an academy's host.</summary>
+    public const string DevTokens = "/dev/tokens";
+
+    /// <summary>The Worker's "run the roster job now" endpoint, behind the dashboard command.</summary>
+    public const string RosterRunNow = "/jobs/roster-reports/run";
+}

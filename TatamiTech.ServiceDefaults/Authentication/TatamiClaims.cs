@@ -1,8 +1,0 @@
-namespace TatamiTech.ServiceDefaults.Authentication;
-
-/// <summary>Claim names as they appear in TatamiTech tokens (inbound claim mapping is off).</summary>
-public static class TatamiClaims
-{
-    public const string Subject = "sub";
-    public const string TenantId = "tenant_id";
-}

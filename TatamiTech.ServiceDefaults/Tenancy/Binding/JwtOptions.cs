@@ -1,0 +1,23 @@
+namespace TatamiTech.ServiceDefaults.Tenancy.Binding;
+
+/// <summary>
+/// Bound from the <c>Jwt</c> section. Either <see cref="Authority"/> (OIDC discovery, production) or
+/// <see cref="SigningKey"/> (HS256, development and tests) must be set.
+/// </summary>
+public sealed class JwtOptions
+{
+    public const string SectionName = "Jwt";
+
+    /// <summary>HS256 keys shorter than this are refused: 256 bits is the algorithm's own key size.</summary>
+    public const int MinimumSigningKeyBytes = 32;
+
+    public string? Authority { get; set; }
+
+    public string? SigningKey { get; set; }
+
+    public string Issuer { get; set; } = "tatamitech-dev";
+
+    public string Audience { get; set; } = "tatamitech-api";
+
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+}

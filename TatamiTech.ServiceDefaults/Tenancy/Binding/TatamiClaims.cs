@@ -1,0 +1,8 @@
+namespace TatamiTech.ServiceDefaults.Tenancy.Binding;
+
+/// <summary>Claim names as they appear in TatamiTech tokens (inbound claim mapping is off).</summary>
+public static class TatamiClaims
+{
+    public const string Subject = "sub";
+    public const string TenantId = "tenant_id";
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using TatamiTech.ServiceDefaults.Tenancy.Observability;
+using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy;
+
+namespace TatamiTech.ServiceDefaults.Tenancy.Binding;
+
+/// <summary>
+/// Step 3 of the pipeline: an authenticated caller must belong to the academy step 1 resolved. A
+/// middleware, not an authorization policy, so that no endpoint can lose the check by naming a policy or
+/// roles of its own; anonymous endpoints of an academy are covered too.
+/// </summary>
+internal sealed class TenantBindingMiddleware(RequestDelegate next, ILogger<TenantBindingMiddleware> logger)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var tenant = ResolvedTenant.Of(context);
+        if (tenant is null || context.User.Identity?.IsAuthenticated != true)
+        {
+            // No academy: a tenant-agnostic endpoint. No user: authorization answers 401 where it must.
+            return next(context);
+        }
+
+        var subject = context.User.FindFirst(TatamiClaims.Subject)?.Value;
+        var claimed = context.User.FindFirst(TatamiClaims.TenantId)?.Value;
+        if (string.IsNullOrEmpty(claimed))
+        {
+            return RefuseAsync(context, tenant, TenantRejectionReason.TokenWithoutTenant,
+                () => TenancyLog.TokenWithoutTenant(logger, subject, tenant.Slug));
+        }
+
+        if (!Guid.TryParse(claimed, out var claimedId) || claimedId != tenant.Id)
+        {
+            return RefuseAsync(context, tenant, TenantRejectionReason.TokenTenantMismatch,
+                () => TenancyLog.TokenTenantMismatch(logger, subject, TenancyLog.Truncate(claimed), tenant.Slug, tenant.Id));
+        }
+
+        return next(context);
+    }
+
+    // The warning is written in the academy's log scope, so it is found by filtering on the academy
+    // attacked, like every record of its requests.
+    private Task RefuseAsync(HttpContext context, TenantInfo tenant, TenantRejectionReason reason, Action log)
+    {
+        using (logger.BeginScope(new TenantLogScope(tenant)))
+        {
+            log();
+        }
+
+        TenancyTelemetry.CountRejection(reason);
+        return TenancyProblems.Forbidden(context);
+    }
+}

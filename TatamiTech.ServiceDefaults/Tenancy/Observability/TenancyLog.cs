@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace TatamiTech.ServiceDefaults.Tenancy.Observability;
+
+/// <summary>Anomalies are warnings that name both sides, so cross-tenant probing stands out.</summary>
+internal static partial class TenancyLog
+{
+    private const int MaxLoggedValueLength = 64;
+
+    /// <summary>Values the caller controls are cut short before they reach the logs.</summary>
+    public static string Truncate(string value) =>
+        value.Length <= MaxLoggedValueLength ? value : value[..MaxLoggedValueLength] + "…";
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information,
+        Message = "Host {Host} names no tenant; request refused")]
+    public static partial void NoTenantInHost(ILogger logger, string host);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning,
+        Message = "Host {Host} names unknown tenant {RequestedSlug}; request refused")]
+    public static partial void UnknownTenant(ILogger logger, string host, string requestedSlug);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning,
+        Message = "X-Tenant header {HeaderTenant} conflicts with host tenant {HostTenant}; request refused")]
+    public static partial void HeaderConflict(ILogger logger, string headerTenant, string hostTenant);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning,
+        Message = "Token of subject {Subject} for tenant {TokenTenantId} used on tenant {HostTenant} ({HostTenantId}); request refused")]
+    public static partial void TokenTenantMismatch(ILogger logger, string? subject, string tokenTenantId, string hostTenant, Guid hostTenantId);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning,
+        Message = "Token of subject {Subject} carries no tenant_id; used on tenant {HostTenant}; request refused")]
+    public static partial void TokenWithoutTenant(ILogger logger, string? subject, string hostTenant);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "Request failed inside its tenant scope")]
+    public static partial void UnhandledInTenant(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Debug,
+        Message = "Tenant {RequestedSlug} taken from the X-Tenant header (host {Host} names none)")]
+    public static partial void TenantFromHeader(ILogger logger, string requestedSlug, string host);
+}

@@ -1,0 +1,33 @@
+namespace TatamiTech.ServiceDefaults.Tenancy.Observability;
+
+/// <summary>Why the pipeline refused a request; the tag value of the rejections metric.</summary>
+public enum TenantRejectionReason
+{
+    /// <summary>The host names no tenant (bare root, nested subdomain, IP, outside the root domains).</summary>
+    NoTenantInHost,
+
+    /// <summary>The host names a well-formed slug that is not a known tenant.</summary>
+    UnknownTenant,
+
+    /// <summary>An X-Tenant header disagrees with the tenant the host names.</summary>
+    HeaderConflict,
+
+    /// <summary>A valid token carries another tenant's id.</summary>
+    TokenTenantMismatch,
+
+    /// <summary>A valid token carries no tenant id at all.</summary>
+    TokenWithoutTenant,
+}
+
+internal static class TenantRejectionReasonExtensions
+{
+    public static string ToTag(this TenantRejectionReason reason) => reason switch
+    {
+        TenantRejectionReason.NoTenantInHost => "no_tenant_in_host",
+        TenantRejectionReason.UnknownTenant => "unknown_tenant",
+        TenantRejectionReason.HeaderConflict => "header_conflict",
+        TenantRejectionReason.TokenTenantMismatch => "token_tenant_mismatch",
+        TenantRejectionReason.TokenWithoutTenant => "token_without_tenant",
+        _ => "other",
+    };
+}

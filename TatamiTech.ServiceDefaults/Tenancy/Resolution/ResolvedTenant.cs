@@ -1,0 +1,13 @@
+using Microsoft.AspNetCore.Http;
+using TatamiTech.Tenancy;
+
+namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
+
+/// <summary>
+/// The academy step 1 found for a request, kept as a request feature for the steps after it. Not yet
+/// the tenant context: that is entered in step 4, once the caller is bound to this academy.
+/// </summary>
+public sealed record ResolvedTenant(TenantInfo Tenant, bool FromHeader)
+{
+    public static TenantInfo? Of(HttpContext context) => context.Features.Get<ResolvedTenant>()?.Tenant;
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TatamiTech.ServiceDefaults.Tenancy.Observability;
+using TatamiTech.Tenancy;
+
+namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
+
+/// <summary>
+/// Step 1 of the pipeline: the host (or, for internal callers, the X-Tenant header) names the academy,
+/// which must be known. It only resolves: the academy is kept as <see cref="ResolvedTenant"/> for the
+/// steps after it. A request that names no academy never reaches an endpoint (fail closed).
+/// </summary>
+internal sealed class TenantResolutionMiddleware(
+    RequestDelegate next,
+    TenantResolver resolver,
+    IOptionsMonitor<TenancyOptions> options,
+    ILogger<TenantResolutionMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<TenantAgnosticMetadata>() is not null)
+        {
+            await next(context);
+            return;
+        }
+
+        var settings = options.CurrentValue;
+        var host = context.Request.Host.Host;
+        var hostSlug = TenantHostParser.GetSlug(host, settings.RootDomains);
+        var selection = TenantSelection.Select(hostSlug, context.Request.Headers[settings.HeaderName], settings.AllowHeaderFallback);
+
+        if (selection.Rejection is { } reason)
+        {
+            await RejectAsync(context, reason, host, hostSlug, settings);
+            return;
+        }
+
+        var slug = selection.Slug!;
+        var tenant = await resolver.FindAsync(slug, context.RequestAborted);
+        if (tenant is null)
+        {
+            TenancyLog.UnknownTenant(logger, TenancyLog.Truncate(host), slug);
+            TenancyTelemetry.CountRejection(TenantRejectionReason.UnknownTenant);
+            await TenancyProblems.NotFound(context);
+            return;
+        }
+
+        if (selection.FromHeader)
+        {
+            TenancyLog.TenantFromHeader(logger, slug, host);
+        }
+
+        context.Features.Set(new ResolvedTenant(tenant, selection.FromHeader));
+        // The request span names the academy asked for even if a later step refuses the caller, so that
+        // cross-tenant attempts are found by academy in the traces.
+        Activity.Current?.SetTag(TenantTags.Slug, tenant.Slug);
+        await next(context);
+    }
+
+    private async Task RejectAsync(HttpContext context, TenantRejectionReason reason, string host, string? hostSlug, TenancyOptions settings)
+    {
+        TenancyTelemetry.CountRejection(reason);
+        if (reason == TenantRejectionReason.HeaderConflict)
+        {
+            TenancyLog.HeaderConflict(
+                logger,
+                TenancyLog.Truncate(context.Request.Headers[settings.HeaderName].ToString()),
+                hostSlug ?? host);
+            await TenancyProblems.Forbidden(context);
+            return;
+        }
+
+        TenancyLog.NoTenantInHost(logger, TenancyLog.Truncate(host));
+        await TenancyProblems.NotFound(context);
+    }
+}

@@ -1,0 +1,85 @@
+using TatamiTech.IntegrationTests.Infrastructure;
+
+namespace TatamiTech.IntegrationTests.Tenancy.Binding;
+
+/// <summary>Steps 2 and 3: a valid token (401 otherwise) of this very tenant (403 otherwise).</summary>
+[Collection(StackCollection.Name)]
+public sealed class TokenBindingShould(StackFixture stack)
+{
+    [Fact]
+    public async Task ServeATokenOfTheHostTenant()
+    {
+        using var response = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Get, "/students");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AskForATokenWhenThereIsNone()
+    {
+        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students");
+
+        await ProblemAssert.IsProblem(response, HttpStatusCode.Unauthorized);
+        Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
+    }
+
+    public static TheoryData<string, Func<StackFixture, string>> InvalidTokens => new()
+    {
+        { "bad signature", s => TestTokens.Create(s.Alpha.Id.ToString(), signingKey: "another-signing-key-that-is-long-enough-0123") },
+        { "expired", s => TestTokens.Create(s.Alpha.Id.ToString(), expires: DateTime.UtcNow.AddMinutes(-5)) },
+        { "wrong issuer", s => TestTokens.Create(s.Alpha.Id.ToString(), issuer: "someone-else") },
+        { "wrong audience", s => TestTokens.Create(s.Alpha.Id.ToString(), audience: "another-api") },
+        { "alg none", s => TestTokens.Unsigned(s.Alpha) },
+        { "garbage", _ => "not.a.token" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidTokens))]
+    public async Task RefuseAnInvalidToken(string why, Func<StackFixture, string> token)
+    {
+        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", token(stack));
+
+        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{why}: got {(int)response.StatusCode}");
+        await ProblemAssert.IsProblem(response, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task RefuseTheOtherTenantsToken()
+    {
+        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(stack.Bravo));
+
+        await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task RefuseATokenWithoutATenant()
+    {
+        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.Create(tenantId: null));
+
+        await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
+    [InlineData("not-a-guid")]
+    [InlineData("")]
+    public async Task RefuseATokenWithAMalformedTenant(string tenantId)
+    {
+        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.Create(tenantId));
+
+        await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
+    [InlineData("GET", "/students")]
+    [InlineData("POST", "/students")]
+    [InlineData("GET", "/students/00000000-0000-0000-0000-000000000001")]
+    [InlineData("PUT", "/students/00000000-0000-0000-0000-000000000001")]
+    [InlineData("DELETE", "/students/00000000-0000-0000-0000-000000000001")]
+    [InlineData("GET", "/no-such-route")]
+    public async Task BindEveryRouteToTheTenant(string method, string path)
+    {
+        using var response = await stack.Api.SendAsync(stack.Alpha.Host, new HttpMethod(method), path, TestTokens.For(stack.Bravo), body: method is "POST" or "PUT" ? new { } : null);
+
+        await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);
+    }
+}
