@@ -26,7 +26,8 @@ internal static partial class DatabaseMigrator
         var ownerConnectionString = configuration.GetConnectionString(ConnectionNames.Owner)
             ?? throw new InvalidOperationException(
                 $"Connection string '{ConnectionNames.Owner}' (the schema owner, for migrations) is missing. Run the stack " +
-                $"through TatamiTech.AppHost, or set {ConfigurationKeys.ConnectionString(ConnectionNames.Owner)} for the migration service.");
+                $"through TatamiTech.AppHost, or set {ConfigurationKeys.ConnectionString(ConnectionNames.Owner)} " +
+                "for the migration service.");
 
         await using (var owner = OwnerContext(ownerConnectionString))
         {

@@ -51,7 +51,8 @@ internal sealed partial class DatabaseOutageHandler(IProblemDetailsService probl
                     return postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
                         || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
                             or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections;
-                case NpgsqlException npgsql when npgsql.InnerException is System.Net.Sockets.SocketException or IOException or EndOfStreamException:
+                case NpgsqlException npgsql
+                    when npgsql.InnerException is System.Net.Sockets.SocketException or IOException or EndOfStreamException:
                     return true;
                 // The server did not answer in time: while opening a connection (Database:ConnectTimeoutSeconds,
                 // also when a proxy accepts the connection but nothing answers behind it) or running a

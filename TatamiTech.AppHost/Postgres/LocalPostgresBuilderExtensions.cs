@@ -66,7 +66,8 @@ internal static class LocalPostgresBuilderExtensions
 
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().AddNpgSql(
-            _ => (connectionString ?? throw new InvalidOperationException("The server has no connection string yet.")) + ";Database=postgres",
+            _ => (connectionString ?? throw new InvalidOperationException("The server has no connection string yet.")) +
+                ";Database=postgres",
             name: healthCheckKey);
 
         return builder.AddResource(server)

@@ -7,7 +7,12 @@ namespace TatamiTech.AppHost.Postgres;
 internal static class LocalPostgresCluster
 {
     public static async Task InitializeAsync(
-        LocalPostgresInstallation installation, LocalPostgresDataDirectory data, string password, bool runAsPostgresUser, ILogger logger, CancellationToken ct)
+        LocalPostgresInstallation installation,
+        LocalPostgresDataDirectory data,
+        string password,
+        bool runAsPostgresUser,
+        ILogger logger,
+        CancellationToken ct)
     {
         // A restart (the dashboard's stop and start) runs this again: the cluster and its data stay.
         if (File.Exists(Path.Combine(data.DataDirectory, "PG_VERSION")))

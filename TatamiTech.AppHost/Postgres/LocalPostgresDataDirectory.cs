@@ -102,7 +102,8 @@ internal sealed class LocalPostgresDataDirectory
                 process.WaitForExit(TimeSpan.FromSeconds(5));
             }
         }
-        catch (Exception ex) when (ex is IOException or FormatException or InvalidOperationException or ArgumentException or System.ComponentModel.Win32Exception)
+        catch (Exception ex) when (ex is IOException or FormatException or InvalidOperationException or ArgumentException
+            or System.ComponentModel.Win32Exception)
         {
             // The server exited while we looked: nothing left to stop.
         }

@@ -5,12 +5,17 @@ namespace TatamiTech.AppHost.Postgres;
 /// <summary>The databases of a local server: created once it is healthy, their state published by hand.</summary>
 internal static class LocalPostgresDatabases
 {
-    public static IEnumerable<LocalPostgresDatabaseResource> Of(IDistributedApplicationBuilder builder, LocalPostgresServerResource server) =>
+    public static IEnumerable<LocalPostgresDatabaseResource> Of(
+        IDistributedApplicationBuilder builder,
+        LocalPostgresServerResource server) =>
         builder.Resources.OfType<LocalPostgresDatabaseResource>().Where(d => d.Parent == server);
 
     /// <summary>Creates the databases that do not exist yet, then marks them running.</summary>
     public static async Task CreateAsync(
-        IEnumerable<LocalPostgresDatabaseResource> databases, string serverConnectionString, ResourceNotificationService notifications, CancellationToken ct)
+        IEnumerable<LocalPostgresDatabaseResource> databases,
+        string serverConnectionString,
+        ResourceNotificationService notifications,
+        CancellationToken ct)
     {
         foreach (var database in databases)
         {

@@ -25,7 +25,8 @@ internal static class ProcessRunner
 
         if (process.ExitCode != 0)
         {
-            throw new DistributedApplicationException($"'{fileName}' failed with exit code {process.ExitCode}; see the resource's console log.");
+            throw new DistributedApplicationException(
+                $"'{fileName}' failed with exit code {process.ExitCode}; see the resource's console log.");
         }
     }
 }

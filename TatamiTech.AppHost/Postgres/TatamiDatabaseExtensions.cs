@@ -25,7 +25,8 @@ internal static class TatamiDatabaseExtensions
         var runtime = builder.AddConnectionString(
             ResourceNames.RuntimeDatabase,
             ReferenceExpression.Create(
-                $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={DatabaseRoles.Runtime};Password={password.Resource};Database={ResourceNames.OwnerDatabase}"));
+                $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};" +
+                $"Username={DatabaseRoles.Runtime};Password={password.Resource};Database={ResourceNames.OwnerDatabase}"));
         return new TatamiDatabase(owner, runtime);
     }
 

@@ -42,7 +42,8 @@ public static class RuntimeRoleCheck
             throw new InvalidOperationException(
                 $"The database role '{role}' of {ConfigurationKeys.ConnectionString(ConnectionNames.Runtime)} {problem}, so " +
                 $"row-level security would not separate academies. Connect as the runtime role '{DatabaseRoles.Runtime}' " +
-                $"(the AppHost does); the schema owner belongs only to the migration service ({ConfigurationKeys.ConnectionString(ConnectionNames.Owner)}).");
+                $"(the AppHost does); the schema owner belongs only to the migration service " +
+                $"({ConfigurationKeys.ConnectionString(ConnectionNames.Owner)}).");
         }
     }
 }

@@ -42,7 +42,11 @@ internal static class WalledSaveChanges
     }
 
     public static async Task<int> SaveAsync(
-        DbContext context, Guid tenantId, bool acceptAllChangesOnSuccess, Func<bool, CancellationToken, Task<int>> save, CancellationToken cancellationToken)
+        DbContext context,
+        Guid tenantId,
+        bool acceptAllChangesOnSuccess,
+        Func<bool, CancellationToken, Task<int>> save,
+        CancellationToken cancellationToken)
     {
         var database = context.Database;
         if (database.CurrentTransaction is not null)

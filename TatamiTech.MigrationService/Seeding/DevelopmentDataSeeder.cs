@@ -17,7 +17,11 @@ internal static partial class DevelopmentDataSeeder
     /// Academies are provisioned through <paramref name="owner"/> (the runtime role cannot write the
     /// directory); their students go in through each academy's own tenant scope, like any other write.
     /// </summary>
-    public static async Task SeedAsync(IServiceProvider services, TatamiDbContext owner, ILogger logger, CancellationToken cancellationToken)
+    public static async Task SeedAsync(
+        IServiceProvider services,
+        TatamiDbContext owner,
+        ILogger logger,
+        CancellationToken cancellationToken)
     {
         foreach (var (tenant, students) in DemoAcademies.All)
         {
@@ -51,7 +55,11 @@ internal static partial class DevelopmentDataSeeder
         }
     }
 
-    private static async Task<bool> AllPresentAsync(IServiceProvider services, TenantInfo tenant, IReadOnlyCollection<Student> students, CancellationToken cancellationToken)
+    private static async Task<bool> AllPresentAsync(
+        IServiceProvider services,
+        TenantInfo tenant,
+        IReadOnlyCollection<Student> students,
+        CancellationToken cancellationToken)
     {
         await using var scope = TenantScope.Create(services, tenant);
         var db = scope.Services.GetRequiredService<TatamiDbContext>();

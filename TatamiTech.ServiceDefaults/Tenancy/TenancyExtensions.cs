@@ -29,9 +29,10 @@ public static class TenancyExtensions
     /// The policy every endpoint gets unless it opts out: an authenticated caller. That the caller
     /// belongs to the request's academy is checked for every request by step 3.
     /// </summary>
-    public static readonly AuthorizationPolicy AuthenticatedCallerPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
-        .RequireAuthenticatedUser()
-        .Build();
+    public static readonly AuthorizationPolicy AuthenticatedCallerPolicy =
+        new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()
+            .Build();
 
     /// <summary>
     /// What the pipeline needs. The fallback policy requires an authenticated caller, so an endpoint

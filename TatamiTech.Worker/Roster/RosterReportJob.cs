@@ -28,11 +28,21 @@ public sealed partial class RosterReportJob(
 
         var result = new RosterRunResult(outcomes, Stopwatch.GetElapsedTime(started));
         RosterTelemetry.RunDuration.Record(result.Duration.TotalSeconds);
-        LogRun(logger, result.Tenants.Count, result.Count(RosterOutcome.Written), result.Count(RosterOutcome.AlreadyDone) + result.Count(RosterOutcome.ClaimedElsewhere), result.Count(RosterOutcome.Failed), result.Duration.TotalMilliseconds);
+        LogRun(
+            logger,
+            result.Tenants.Count,
+            result.Count(RosterOutcome.Written),
+            result.Count(RosterOutcome.AlreadyDone) + result.Count(RosterOutcome.ClaimedElsewhere),
+            result.Count(RosterOutcome.Failed),
+            result.Duration.TotalMilliseconds);
         return result;
     }
 
-    private async Task<TenantRosterOutcome> RunForTenantAsync(TenantInfo tenant, DateTimeOffset now, bool refresh, CancellationToken cancellationToken)
+    private async Task<TenantRosterOutcome> RunForTenantAsync(
+        TenantInfo tenant,
+        DateTimeOffset now,
+        bool refresh,
+        CancellationToken cancellationToken)
     {
         using var activity = RosterTelemetry.ActivitySource.StartActivity("roster-report");
         await using var scope = TenantScope.Create(services, tenant);

@@ -12,7 +12,9 @@ public static class RosterReportsExtensions
         builder.Services.AddOptions<RosterReportOptions>()
             .BindConfiguration(RosterReportOptions.SectionName)
             .Configure<IHostEnvironment>((o, env) => o.EnableRunEndpoint |= env.IsDevelopment())
-            .Validate(o => string.IsNullOrWhiteSpace(o.Schedule) || Cronos.CronExpression.TryParse(o.Schedule, out _), "Worker:Roster:Schedule is not a cron expression.")
+            .Validate(
+                o => string.IsNullOrWhiteSpace(o.Schedule) || Cronos.CronExpression.TryParse(o.Schedule, out _),
+                "Worker:Roster:Schedule is not a cron expression.")
             .Validate(o => o.Interval > TimeSpan.Zero, "Worker:Roster:Interval must be positive.")
             .ValidateOnStart();
 

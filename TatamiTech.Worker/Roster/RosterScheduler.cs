@@ -11,7 +11,8 @@ public sealed partial class RosterScheduler(
     TimeProvider clock,
     ILogger<RosterScheduler> logger) : BackgroundService
 {
-    private readonly Channel<TaskCompletionSource<RosterRunResult>> _requests = Channel.CreateUnbounded<TaskCompletionSource<RosterRunResult>>();
+    private readonly Channel<TaskCompletionSource<RosterRunResult>> _requests =
+        Channel.CreateUnbounded<TaskCompletionSource<RosterRunResult>>();
 
     public RosterRunResult? LastResult { get; private set; }
 

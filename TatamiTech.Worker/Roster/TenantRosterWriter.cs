@@ -15,7 +15,10 @@ namespace TatamiTech.Worker.Roster;
 /// </summary>
 internal sealed class TenantRosterWriter(TatamiDbContext db, ITenantContext tenantContext)
 {
-    public async Task<(RosterOutcome Outcome, DateOnly Period)> WriteAsync(DateTimeOffset now, bool refresh, CancellationToken cancellationToken)
+    public async Task<(RosterOutcome Outcome, DateOnly Period)> WriteAsync(
+        DateTimeOffset now,
+        bool refresh,
+        CancellationToken cancellationToken)
     {
         var tenant = tenantContext.Required;
         var strategy = db.Database.CreateExecutionStrategy();
@@ -45,7 +48,8 @@ internal sealed class TenantRosterWriter(TatamiDbContext db, ITenantContext tena
             var monthAgo = now.AddDays(-30);
             var recent = await db.Students.CountAsync(s => s.CreatedAt > monthAgo, ct);
 
-            report ??= db.RosterReports.Add(new RosterReport { Id = Guid.CreateVersion7(), PeriodDate = period, TimeZone = timeZone }).Entity;
+            report ??= db.RosterReports.Add(
+                new RosterReport { Id = Guid.CreateVersion7(), PeriodDate = period, TimeZone = timeZone }).Entity;
             report.TimeZone = timeZone;
             report.AsOf = now;
             report.TotalStudents = byRank.Values.Sum();

@@ -14,7 +14,12 @@ public static class BaselineStudentsApi
         return app;
     }
 
-    public static async Task<IResult> ListStudents(BaselineDbContext db, Guid tenant, int? page, int? pageSize, CancellationToken cancellationToken)
+    public static async Task<IResult> ListStudents(
+        BaselineDbContext db,
+        Guid tenant,
+        int? page,
+        int? pageSize,
+        CancellationToken cancellationToken)
     {
         var pageNumber = page ?? 1;
         var size = pageSize ?? 20;

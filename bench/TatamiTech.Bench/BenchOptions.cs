@@ -28,7 +28,8 @@ internal sealed record BenchOptions(IReadOnlySet<string> Sections, bool Quick, b
         var unknown = named.Except(AllSections).Except(["all"]).ToList();
         if (unknown.Count > 0)
         {
-            throw new ArgumentException($"Unknown section(s): {string.Join(", ", unknown)}. Sections: {string.Join(", ", AllSections)} (default: all).");
+            throw new ArgumentException(
+                $"Unknown section(s): {string.Join(", ", unknown)}. Sections: {string.Join(", ", AllSections)} (default: all).");
         }
 
         return new BenchOptions(named.Count == 0 || named.Contains("all") ? AllSections.ToHashSet() : named, quick, full);

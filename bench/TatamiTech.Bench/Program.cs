@@ -23,7 +23,8 @@ if (Repository.Configuration != "Release")
 }
 
 var report = new Report(
-    $"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; " +
+    $"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores, " +
+    $"{RuntimeInformation.OSDescription}, .NET {Environment.Version}; " +
     $"sections: {string.Join(", ", BenchOptions.AllSections.Where(options.Runs))}{(options.Quick ? " (quick)" : "")}.");
 
 // The load generator keeps to core 1 so the service under test has core 0 to itself.

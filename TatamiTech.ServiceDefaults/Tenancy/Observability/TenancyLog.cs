@@ -25,7 +25,12 @@ internal static partial class TenancyLog
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Warning,
         Message = "Token of subject {Subject} for tenant {TokenTenantId} used on tenant {HostTenant} ({HostTenantId}); request refused")]
-    public static partial void TokenTenantMismatch(ILogger logger, string? subject, string tokenTenantId, string hostTenant, Guid hostTenantId);
+    public static partial void TokenTenantMismatch(
+        ILogger logger,
+        string? subject,
+        string tokenTenantId,
+        string hostTenant,
+        Guid hostTenantId);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning,
         Message = "Token of subject {Subject} carries no tenant_id; used on tenant {HostTenant}; request refused")]

@@ -59,7 +59,12 @@ internal sealed class TenantResolutionMiddleware(
         await next(context);
     }
 
-    private async Task RejectAsync(HttpContext context, TenantRejectionReason reason, string host, string? hostSlug, TenancyOptions settings)
+    private async Task RejectAsync(
+        HttpContext context,
+        TenantRejectionReason reason,
+        string host,
+        string? hostSlug,
+        TenancyOptions settings)
     {
         TenancyTelemetry.CountRejection(reason);
         if (reason == TenantRejectionReason.HeaderConflict)

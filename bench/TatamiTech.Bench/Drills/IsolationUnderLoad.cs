@@ -42,14 +42,21 @@ internal static class IsolationUnderLoad
                 {
                     request = new HttpRequestMessage(HttpMethod.Post, new Uri(api.Address, "/students"))
                     {
-                        Content = JsonContent.Create(new { firstName = "Iso", lastName = "Load", email = $"n{Guid.NewGuid():N}@{tenants[tenant].Slug}.bench", beltRank = "white" }),
+                        Content = JsonContent.Create(new
+                        {
+                            firstName = "Iso",
+                            lastName = "Load",
+                            email = $"n{Guid.NewGuid():N}@{tenants[tenant].Slug}.bench",
+                            beltRank = "white",
+                        }),
                     };
                 }
                 else
                 {
                     // Own rows (must answer 200) or, one time in two, another academy's (must answer 404).
                     var pick = createdList.Skip((int)(sequence % Math.Max(1, createdList.Count))).FirstOrDefault();
-                    request = new HttpRequestMessage(HttpMethod.Get, new Uri(api.Address, $"/students/{(pick.Id == Guid.Empty ? Guid.NewGuid() : pick.Id)}"));
+                    request = new HttpRequestMessage(
+                        HttpMethod.Get, new Uri(api.Address, $"/students/{(pick.Id == Guid.Empty ? Guid.NewGuid() : pick.Id)}"));
                     if (pick.Id != Guid.Empty && roll < 90)
                     {
                         tenant = pick.Tenant;
@@ -76,7 +83,8 @@ internal static class IsolationUnderLoad
                 if (method == HttpMethod.Get && path == "/students")
                 {
                     var page = await response.Content.ReadFromJsonAsync<JsonElement>();
-                    var foreign = page.GetProperty("items").EnumerateArray().Count(s => !s.GetProperty("email").GetString()!.EndsWith(domain, StringComparison.Ordinal));
+                    var foreign = page.GetProperty("items").EnumerateArray()
+                        .Count(s => !s.GetProperty("email").GetString()!.EndsWith(domain, StringComparison.Ordinal));
                     Interlocked.Add(ref leaks, foreign);
                     return response.StatusCode == HttpStatusCode.OK && foreign == 0;
                 }
@@ -108,7 +116,9 @@ internal static class IsolationUnderLoad
                 return true;
             });
 
-        report.Row($"drill: isolation under load ({tenants.Count} academies, {options.DrillDuration.TotalSeconds:F0} s, {Concurrency} clients)",
+        report.Row(
+            $"drill: isolation under load ({tenants.Count} academies, " +
+            $"{options.DrillDuration.TotalSeconds:F0} s, {Concurrency} clients)",
             leaks == 0 && serverErrors == 0 ? "PASS" : "FAIL",
             $"{result.Requests:N0} requests (60% lists, 20% creates, 20% reads by id, half of them of another academy); " +
             $"leaks {leaks}, server errors {serverErrors}, other failures {result.Failures - serverErrors}");

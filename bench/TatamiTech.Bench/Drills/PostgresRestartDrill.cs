@@ -38,10 +38,17 @@ internal static class PostgresRestartDrill
             {
                 var tenant = (worker + i) % tenants.Count;
                 var write = i % 2 == 0;
-                using var request = new HttpRequestMessage(write ? HttpMethod.Post : HttpMethod.Get, new Uri(api.Address, "/students?pageSize=20"));
+                using var request = new HttpRequestMessage(
+                    write ? HttpMethod.Post : HttpMethod.Get, new Uri(api.Address, "/students?pageSize=20"));
                 if (write)
                 {
-                    request.Content = JsonContent.Create(new { firstName = "Restart", lastName = "Drill", email = $"r{Guid.NewGuid():N}@{tenants[tenant].Slug}.bench", beltRank = "white" });
+                    request.Content = JsonContent.Create(new
+                    {
+                        firstName = "Restart",
+                        lastName = "Drill",
+                        email = $"r{Guid.NewGuid():N}@{tenants[tenant].Slug}.bench",
+                        beltRank = "white",
+                    });
                 }
 
                 request.Headers.Host = BenchTenants.Host(tenants[tenant]);
@@ -100,16 +107,21 @@ internal static class PostgresRestartDrill
         await Task.WhenAll(load);
 
         var recovered = Interlocked.Read(ref firstSuccessAfterStart);
-        var recovery = recovered == long.MaxValue ? (TimeSpan?)null : TimeSpan.FromTicks((long)((recovered - Interlocked.Read(ref startedAt)) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+        var recovery = recovered == long.MaxValue
+            ? (TimeSpan?)null
+            : TimeSpan.FromTicks(
+                (long)((recovered - Interlocked.Read(ref startedAt)) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
         var lost = await LostAsync(postgres, acknowledged);
         var otherErrors = statuses.Where(s => s.Key is not (>= 200 and < 300) and not 503).Sum(s => s.Value);
         var slowestAnswer = TimeSpan.FromTicks((long)(slowest * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
         var pass = lost == 0 && otherErrors == 0 && recovery is not null && slowestAnswer < TimeSpan.FromSeconds(15);
 
         report.Row("drill: Postgres restart under load", pass ? "PASS" : "FAIL",
-            $"down {Report.F((started - stopping).TotalSeconds, 1)} s (fast stop took {Report.F((stopped - stopping).TotalSeconds, 1)} s); " +
+            $"down {Report.F((started - stopping).TotalSeconds, 1)} s " +
+            $"(fast stop took {Report.F((stopped - stopping).TotalSeconds, 1)} s); " +
             $"recovered {(recovery is { } r ? Report.F(r.TotalSeconds, 2) + " s" : "never")} after start; " +
-            $"answers {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{(s.Key <= 0 ? "no answer" : s.Key.ToString())} x{s.Value}"))}; " +
+            $"answers {string.Join(", ", statuses.OrderBy(s => s.Key)
+                .Select(s => $"{(s.Key <= 0 ? "no answer" : s.Key.ToString())} x{s.Value}"))}; " +
             $"slowest {Report.F(slowestAnswer.TotalSeconds, 2)} s; acknowledged writes {acknowledged.Count}, lost {lost}");
         if (!pass)
         {

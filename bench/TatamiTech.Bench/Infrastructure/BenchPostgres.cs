@@ -33,7 +33,8 @@ internal sealed class BenchPostgres : IAsyncDisposable
 
     public static async Task<BenchPostgres> StartAsync()
     {
-        var bin = Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
+        var bin = Directory.GetDirectories("/usr/lib/postgresql")
+            .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
             .Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "postgres")))
             ?? throw new InvalidOperationException("No PostgreSQL server under /usr/lib/postgresql: install the OS package 'postgresql'.");
         var root = Directory.CreateTempSubdirectory("tatamitech-bench-pg-").FullName;
@@ -56,7 +57,8 @@ internal sealed class BenchPostgres : IAsyncDisposable
     public async Task StartServerAsync()
     {
         var options = $"-p {_port} -k {DataDirectory} -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB";
-        var (file, args) = Shell.AsPostgresUser(Path.Combine(_bin, "pg_ctl"), "start", "-w", "-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-o", options);
+        var (file, args) = Shell.AsPostgresUser(
+            Path.Combine(_bin, "pg_ctl"), "start", "-w", "-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-o", options);
         var (pinnedFile, pinnedArgs) = Shell.Pinned("1", file, args);
         await Shell.RunAsync(pinnedFile, pinnedArgs);
     }

@@ -21,7 +21,12 @@ internal static class BenchTenants
     /// <paramref name="count"/> academies named {prefix}00001..., each with <paramref name="students"/>
     /// students whose email domain is the academy's slug, so that any response shows whose rows it holds.
     /// </summary>
-    public static async Task<IReadOnlyList<TenantInfo>> CreateAsync(BenchPostgres postgres, string database, string prefix, int count, int students)
+    public static async Task<IReadOnlyList<TenantInfo>> CreateAsync(
+        BenchPostgres postgres,
+        string database,
+        string prefix,
+        int count,
+        int students)
     {
         await using var connection = new NpgsqlConnection(postgres.OwnerConnectionString(database) + ";Pooling=false");
         await connection.OpenAsync();
@@ -70,7 +75,8 @@ internal static class BenchTenants
     /// <summary>The API's environment: Production settings, this cluster as the runtime role, the bench's signing key.</summary>
     public static Dictionary<string, string> ApiEnvironment(BenchPostgres postgres) => new()
     {
-        [ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.ConnectionString(ConnectionNames.Runtime))] = postgres.RuntimeConnectionString(),
+        [ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.ConnectionString(ConnectionNames.Runtime))] =
+            postgres.RuntimeConnectionString(),
         [ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtSigningKey)] = SigningKey,
     };
 }

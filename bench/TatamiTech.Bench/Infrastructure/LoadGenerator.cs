@@ -19,7 +19,11 @@ internal static class LoadGenerator
     { Timeout = TimeSpan.FromSeconds(60) };
 
     public static async Task<LoadResult> RunAsync(
-        HttpClient client, int concurrency, TimeSpan duration, Func<long, HttpRequestMessage> next, Func<HttpResponseMessage, Task<bool>>? accept = null)
+        HttpClient client,
+        int concurrency,
+        TimeSpan duration,
+        Func<long, HttpRequestMessage> next,
+        Func<HttpResponseMessage, Task<bool>>? accept = null)
     {
         var latencies = new List<double>[concurrency];
         var failures = 0;

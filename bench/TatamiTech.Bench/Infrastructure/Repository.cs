@@ -26,6 +26,7 @@ internal static class Repository
             }
         }
 
-        throw new InvalidOperationException("Run the bench from inside the repository (TatamiTech.Aspire.sln not found above " + AppContext.BaseDirectory + ").");
+        throw new InvalidOperationException(
+            "Run the bench from inside the repository (TatamiTech.Aspire.sln not found above " + AppContext.BaseDirectory + ").");
     }
 }

@@ -24,12 +24,16 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<ServiceProcess> StartAsync(string project, IReadOnlyDictionary<string, string> environment, string readyPath = "/alive")
+    public static async Task<ServiceProcess> StartAsync(
+        string project,
+        IReadOnlyDictionary<string, string> environment,
+        string readyPath = "/alive")
     {
         var dll = Repository.ServiceDll(project);
         if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"{dll} is missing: run the bench with 'dotnet run -c Release --project bench/TatamiTech.Bench'.");
+            throw new InvalidOperationException(
+                $"{dll} is missing: run the bench with 'dotnet run -c Release --project bench/TatamiTech.Bench'.");
         }
 
         var port = Shell.FreePort();

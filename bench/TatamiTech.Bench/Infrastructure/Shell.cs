@@ -25,7 +25,8 @@ internal static class Shell
         var output = (await stdout) + (await stderr);
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"'{fileName} {string.Join(' ', start.ArgumentList)}' exited with {process.ExitCode}:\n{output}");
+            throw new InvalidOperationException(
+                $"'{fileName} {string.Join(' ', start.ArgumentList)}' exited with {process.ExitCode}:\n{output}");
         }
 
         return output;

@@ -25,7 +25,11 @@ internal static class RequestOverhead
         var tenants = await BenchTenants.CreateAsync(postgres, "tatamidb", "load", 100, 60);
         var tokens = tenants.Select(BenchTenants.Token).ToArray();
         await using var baseline = await ServiceProcess.StartAsync("TatamiTech.Bench.Baseline",
-            new Dictionary<string, string> { [ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.ConnectionString(ConnectionNames.Runtime))] = postgres.OwnerConnectionString() });
+            new Dictionary<string, string>
+            {
+                [ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.ConnectionString(ConnectionNames.Runtime))] =
+                    postgres.OwnerConnectionString(),
+            });
 
         using var client = LoadGenerator.NewClient(Concurrency);
         HttpRequestMessage Full(long i)
@@ -64,24 +68,31 @@ internal static class RequestOverhead
 
         report.Section("1. Request overhead of tenancy",
             $"GET /students, page of {PageSize}, {tenants.Count} academies x 60 students, {Concurrency} keep-alive clients, " +
-            $"{options.WarmUp.TotalSeconds:F0} s warm-up each, then {options.Rounds} alternating rounds of {options.TrialDuration.TotalSeconds:F0} s; app pinned to core 0, Postgres and load on core 1. " +
+            $"{options.WarmUp.TotalSeconds:F0} s warm-up each, then {options.Rounds} alternating rounds of " +
+            $"{options.TrialDuration.TotalSeconds:F0} s; app pinned to core 0, Postgres and load on core 1. " +
             "(a) full pipeline: host resolution, JWT, binding, query filters, row-level security with the tenant in the query's batch. " +
-            "(b) baseline: the same query and service defaults with all tenancy and authentication removed (bench/TatamiTech.Bench.Baseline).");
+            "(b) baseline: the same query and service defaults with all tenancy and authentication removed " +
+            "(bench/TatamiTech.Bench.Baseline).");
         report.Row("(a) full pipeline, throughput (median)", $"{Report.F(Stats.Median(full.Select(r => r.Throughput)), 0)} req/s");
-        report.Row("(a) p50 / p99 latency (median of rounds)", $"{Report.F(Stats.Median(full.Select(r => r.P50Ms)), 2)} / {Report.F(Stats.Median(full.Select(r => r.P99Ms)), 2)} ms");
+        report.Row("(a) p50 / p99 latency (median of rounds)",
+            $"{Report.F(Stats.Median(full.Select(r => r.P50Ms)), 2)} / {Report.F(Stats.Median(full.Select(r => r.P99Ms)), 2)} ms");
         report.Row("(b) baseline, throughput (median)", $"{Report.F(Stats.Median(bare.Select(r => r.Throughput)), 0)} req/s");
-        report.Row("(b) p50 / p99 latency (median of rounds)", $"{Report.F(Stats.Median(bare.Select(r => r.P50Ms)), 2)} / {Report.F(Stats.Median(bare.Select(r => r.P99Ms)), 2)} ms");
+        report.Row("(b) p50 / p99 latency (median of rounds)",
+            $"{Report.F(Stats.Median(bare.Select(r => r.P50Ms)), 2)} / {Report.F(Stats.Median(bare.Select(r => r.P99Ms)), 2)} ms");
         report.Row("ratio a/b, throughput (median of per-round ratios)", Report.F(Stats.Median(ratios), 3),
             $"target >= 0.90; rounds: {string.Join(", ", ratios.Select(r => Report.F(r, 2)))}");
         report.Row("app CPU per request (a / b, median)",
             $"{Report.F(Stats.Median(cpuPerRequest.Full), 0)} / {Report.F(Stats.Median(cpuPerRequest.Bare), 0)} us",
-            $"ratio {Report.F(Stats.Median(cpuPerRequest.Full) / Stats.Median(cpuPerRequest.Bare), 2)}; the service's own CPU from /proc, steadier than throughput on a noisy machine");
+            $"ratio {Report.F(Stats.Median(cpuPerRequest.Full) / Stats.Median(cpuPerRequest.Bare), 2)}; " +
+            "the service's own CPU from /proc, steadier than throughput on a noisy machine");
         report.Row("failed requests (a / b)", $"{full.Sum(r => r.Failures)} / {bare.Sum(r => r.Failures)}");
         report.Row("(a) database commands per request, warm tenant cache", Report.F(warmCommands, 2),
             "target 1: the tenant setting rides in the query's batch; each Npgsql command is one round trip");
-        report.Row("(a) database commands per request, first request of each academy", Report.F(coldCommands, 2), "+1 tenant directory read, then cached");
+        report.Row("(a) database commands per request, first request of each academy", Report.F(coldCommands, 2),
+            "+1 tenant directory read, then cached");
         report.Row("(b) database commands per request", Report.F(bareCommands, 2));
-        report.Row("(a) EF Core query compilations in 500 warm requests", Report.F(cacheMisses, 0), "the tenant is a query parameter: one compiled query serves every academy");
+        report.Row("(a) EF Core query compilations in 500 warm requests", Report.F(cacheMisses, 0),
+            "the tenant is a query parameter: one compiled query serves every academy");
         report.EndSection();
     }
 
@@ -147,12 +158,14 @@ internal static class RequestOverhead
         efCounters.Clear();
         var warm = await PerRequest(500);
         meters.RecordObservableInstruments();
-        var cacheMisses = efCounters.GetValueOrDefault("microsoft.entityframeworkcore.queries") - efCounters.GetValueOrDefault("microsoft.entityframeworkcore.compiled_query_cache_hits");
+        var cacheMisses = efCounters.GetValueOrDefault("microsoft.entityframeworkcore.queries")
+            - efCounters.GetValueOrDefault("microsoft.entityframeworkcore.compiled_query_cache_hits");
 
         // The factory guesses a content root next to the solution; the baseline lives under bench/.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_TATAMITECH_BENCH_BASELINE",
             Path.Combine(Repository.Root, "bench", "TatamiTech.Bench.Baseline"));
-        await using var bare = new InProcess<BaselinePage>(new() { [ConfigurationKeys.ConnectionString(ConnectionNames.Runtime)] = postgres.OwnerConnectionString() });
+        await using var bare = new InProcess<BaselinePage>(
+            new() { [ConfigurationKeys.ConnectionString(ConnectionNames.Runtime)] = postgres.OwnerConnectionString() });
         using var bareClient = bare.CreateClient();
         await (await bareClient.GetAsync($"/students?tenant={tenants[0].Id}")).Content.ReadAsStringAsync();
         commands = 0;

@@ -69,11 +69,13 @@ internal static class ResolutionCost
             }
 
             warmCosts[size] = Stats.Median(runs);
-            report.Row($"{size:N0} academies: warm lookup", $"{Report.F(warmCosts[size], 0)} ns", $"directory reads while warm: {directory.Reads}");
+            report.Row($"{size:N0} academies: warm lookup", $"{Report.F(warmCosts[size], 0)} ns",
+                $"directory reads while warm: {directory.Reads}");
             report.Row($"{size:N0} academies: first lookup of each (directory read)", $"{Report.F(coldMicros, 0)} us");
         }
 
-        report.Row("warm cost ratio 10,000 / 10 academies", Report.F(warmCosts[10_000] / warmCosts[10], 2), "should stay near 1 (a hash lookup; larger sets miss CPU caches more)");
+        report.Row("warm cost ratio 10,000 / 10 academies", Report.F(warmCosts[10_000] / warmCosts[10], 2),
+            "should stay near 1 (a hash lookup; larger sets miss CPU caches more)");
         report.EndSection();
     }
 

@@ -13,9 +13,14 @@ internal static class Startup
 
     public static async Task RunAsync(BenchOptions options, Report report)
     {
-        report.Section("4. Start-up", "AppHost (local Postgres mode, Release build) started with `dotnet run --no-build` on all cores; median of 3 starts. Stop: SIGTERM to the AppHost process until every process of the stack is gone.");
+        report.Section("4. Start-up",
+            "AppHost (local Postgres mode, Release build) started with `dotnet run --no-build` on all cores; median of 3 starts. " +
+            "Stop: SIGTERM to the AppHost process until every process of the stack is gone.");
         var build = Stopwatch.StartNew();
-        await Shell.RunAsync("dotnet", ["build", "-c", Repository.Configuration, Path.Combine(Repository.Root, "TatamiTech.AppHost"), "-v", "q", "-nologo"], TimeSpan.FromMinutes(10));
+        await Shell.RunAsync(
+            "dotnet",
+            ["build", "-c", Repository.Configuration, Path.Combine(Repository.Root, "TatamiTech.AppHost"), "-v", "q", "-nologo"],
+            TimeSpan.FromMinutes(10));
         report.Row("AppHost build (incremental, Release)", $"{Report.F(build.Elapsed.TotalSeconds, 1)} s");
 
         var starts = new List<TimeSpan>();
@@ -27,18 +32,23 @@ internal static class Startup
             stops.Add(stop);
         }
 
-        report.Row("AppHost start to API /health 200 (median)", $"{Report.F(Stats.Median(starts).TotalSeconds, 1)} s", $"runs: {string.Join(", ", starts.Select(s => Report.F(s.TotalSeconds, 1)))} s");
+        report.Row("AppHost start to API /health 200 (median)", $"{Report.F(Stats.Median(starts).TotalSeconds, 1)} s",
+            $"runs: {string.Join(", ", starts.Select(s => Report.F(s.TotalSeconds, 1)))} s");
         report.Row("AppHost stop, SIGTERM to nothing left (median)", $"{Report.F(Stats.Median(stops).TotalSeconds, 1)} s");
         report.EndSection();
     }
 
     public static async Task RunSuiteAsync(Report report)
     {
-        report.Section("5. Test suite", "`dotnet test TatamiTech.Aspire.sln` (Debug, incremental build included) on all cores, as CI runs it.");
+        report.Section("5. Test suite",
+            "`dotnet test TatamiTech.Aspire.sln` (Debug, incremental build included) on all cores, as CI runs it.");
         var watch = Stopwatch.StartNew();
-        var output = await Shell.RunAsync("dotnet", ["test", Path.Combine(Repository.Root, "TatamiTech.Aspire.sln")], TimeSpan.FromMinutes(30));
+        var output = await Shell.RunAsync(
+            "dotnet", ["test", Path.Combine(Repository.Root, "TatamiTech.Aspire.sln")], TimeSpan.FromMinutes(30));
         report.Row("whole test suite, wall time", $"{Report.F(watch.Elapsed.TotalSeconds, 0)} s",
-            string.Join("; ", output.Split('\n').Where(l => l.Contains("Passed!", StringComparison.Ordinal) || l.Contains("Failed!", StringComparison.Ordinal)).Select(l => l.Trim())));
+            string.Join("; ", output.Split('\n')
+                .Where(l => l.Contains("Passed!", StringComparison.Ordinal) || l.Contains("Failed!", StringComparison.Ordinal))
+                .Select(l => l.Trim())));
         report.EndSection();
     }
 
@@ -46,12 +56,18 @@ internal static class Startup
     {
         if (StackProcesses().Count > 0)
         {
-            throw new InvalidOperationException("A TatamiTech stack is already running on this machine; stop it before measuring start-up.");
+            throw new InvalidOperationException(
+                "A TatamiTech stack is already running on this machine; stop it before measuring start-up.");
         }
 
         var info = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { "run", "--no-build", "-c", Repository.Configuration, "--project", Path.Combine(Repository.Root, "TatamiTech.AppHost"), "--", "--Postgres:Mode=local" },
+            ArgumentList =
+            {
+                "run", "--no-build", "-c", Repository.Configuration,
+                "--project", Path.Combine(Repository.Root, "TatamiTech.AppHost"),
+                "--", "--Postgres:Mode=local",
+            },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -81,7 +97,8 @@ internal static class Startup
 
         // DCP runs the resources detached from the AppHost, so "everything stopped" is read from the
         // process table: no AppHost, DCP, service or local Postgres of this repository left.
-        var appHost = Shell.Descendants(run.Id).FirstOrDefault(pid => Command(pid).Split('\0')[0].EndsWith("TatamiTech.AppHost", StringComparison.Ordinal));
+        var appHost = Shell.Descendants(run.Id)
+            .FirstOrDefault(pid => Command(pid).Split('\0')[0].EndsWith("TatamiTech.AppHost", StringComparison.Ordinal));
         var stopWatch = Stopwatch.StartNew();
         await Shell.SignalAsync(appHost == 0 ? run.Id : appHost, "TERM");
         while (StackProcesses().Count > 0 && stopWatch.Elapsed < TimeSpan.FromMinutes(1))
@@ -100,7 +117,8 @@ internal static class Startup
 
     private static List<int> StackProcesses()
     {
-        string[] markers = ["TatamiTech.AppHost", "TatamiTech.Api", "TatamiTech.Worker", "tatamitech-postgres/run-", "aspire.hosting.orchestration"];
+        string[] markers =
+            ["TatamiTech.AppHost", "TatamiTech.Api", "TatamiTech.Worker", "tatamitech-postgres/run-", "aspire.hosting.orchestration"];
         var self = Environment.ProcessId;
         return Directory.EnumerateDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)

@@ -27,7 +27,8 @@ internal static class WorkerScaling
         int[] sizes = options.Full ? [100, 1_000, 10_000] : [100, 1_000];
         report.Section("3. Worker scaling",
             $"Roster report over N academies of {StudentsPerAcademy} students, each size in its own database; " +
-            "run 1 writes every report, runs 2-3 refresh them (median of the three given too). Memory: the Worker's resident set (VmHWM/VmRSS). " +
+            "run 1 writes every report, runs 2-3 refresh them (median of the three given too). " +
+            "Memory: the Worker's resident set (VmHWM/VmRSS). " +
             "Floor: one INSERT ... SELECT ... GROUP BY tenant_id over all academies, as the owner (median of 3).");
         foreach (var size in sizes)
         {
@@ -61,10 +62,13 @@ internal static class WorkerScaling
                 """, 3);
 
             var median = Stats.Median(runs);
-            report.Row($"{size:N0} academies: run 1 (writes)", $"{Report.F(runs[0].TotalSeconds, 2)} s", $"{Report.F(runs[0].TotalMilliseconds / size, 2)} ms per academy");
-            report.Row($"{size:N0} academies: median of 3 runs", $"{Report.F(median.TotalSeconds, 2)} s", $"{Report.F(median.TotalMilliseconds / size, 2)} ms per academy");
+            report.Row($"{size:N0} academies: run 1 (writes)", $"{Report.F(runs[0].TotalSeconds, 2)} s",
+                $"{Report.F(runs[0].TotalMilliseconds / size, 2)} ms per academy");
+            report.Row($"{size:N0} academies: median of 3 runs", $"{Report.F(median.TotalSeconds, 2)} s",
+                $"{Report.F(median.TotalMilliseconds / size, 2)} ms per academy");
             report.Row($"{size:N0} academies: Worker memory, idle -> peak", $"{idle.CurrentKb / 1024} -> {peak.PeakKb / 1024} MB");
-            report.Row($"{size:N0} academies: set-based floor", $"{Report.F(floor.TotalMilliseconds, 0)} ms", $"per-tenant run / floor = {Report.F(median / floor, 0)}x");
+            report.Row($"{size:N0} academies: set-based floor", $"{Report.F(floor.TotalMilliseconds, 0)} ms",
+                $"per-tenant run / floor = {Report.F(median / floor, 0)}x");
         }
 
         report.EndSection();
@@ -102,14 +106,17 @@ internal static class WorkerScaling
     internal static Task<ServiceProcess> StartWorkerAsync(BenchPostgres postgres, string database) =>
         ServiceProcess.StartAsync("TatamiTech.Worker", new Dictionary<string, string>
         {
-            [ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.ConnectionString(ConnectionNames.Runtime))] = postgres.RuntimeConnectionString(database),
+            [ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.ConnectionString(ConnectionNames.Runtime))] =
+                postgres.RuntimeConnectionString(database),
             ["Worker__Roster__RunOnStart"] = "false",
             ["Worker__Roster__Interval"] = "1.00:00:00",
             ["Worker__Roster__EnableRunEndpoint"] = "true",
         });
 
     /// <returns>The wall time of the call and the number of academies whose report was written.</returns>
-    internal static async Task<(TimeSpan Elapsed, int Written)> RunNowAsync(ServiceProcess worker, CancellationToken cancellationToken = default)
+    internal static async Task<(TimeSpan Elapsed, int Written)> RunNowAsync(
+        ServiceProcess worker,
+        CancellationToken cancellationToken = default)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
         var watch = Stopwatch.StartNew();

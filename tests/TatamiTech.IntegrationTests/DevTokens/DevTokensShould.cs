@@ -30,7 +30,8 @@ public sealed class DevTokensShould(StackFixture stack)
     [Fact]
     public async Task MintNothingForAHostThatNamesNoAcademy()
     {
-        using var response = await stack.Api.SendAsync("nosuchacademy.localhost", HttpMethod.Post, "/dev/tokens", body: new { subject = "x" });
+        using var response = await stack.Api.SendAsync(
+            "nosuchacademy.localhost", HttpMethod.Post, "/dev/tokens", body: new { subject = "x" });
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.NotFound);
     }
@@ -43,7 +44,8 @@ public sealed class DevTokensShould(StackFixture stack)
         var host = $"{stack.Alpha.Slug}.tatamitech.com";
 
         using var anonymous = await client.SendAsync(ApiRequests.To(host, HttpMethod.Post, "/dev/tokens", body: new { subject = "x" }));
-        using var authenticated = await client.SendAsync(ApiRequests.To(host, HttpMethod.Post, "/dev/tokens", TestTokens.For(stack.Alpha), new { subject = "x" }));
+        using var authenticated = await client.SendAsync(
+            ApiRequests.To(host, HttpMethod.Post, "/dev/tokens", TestTokens.For(stack.Alpha), new { subject = "x" }));
 
         await ProblemAssert.IsProblem(anonymous, HttpStatusCode.Unauthorized);
         await ProblemAssert.IsProblem(authenticated, HttpStatusCode.NotFound);

@@ -40,7 +40,8 @@ public sealed class LocalPostgresShould
             var run = Assert.Single(Directory.GetDirectories(root, "run-*"));
             Assert.True(File.Exists(Path.Combine(run, "data", "PG_VERSION")));
 
-            await using var connection = new NpgsqlConnection(await app.GetConnectionStringAsync(ResourceNames.OwnerDatabase, timeout.Token));
+            await using var connection = new NpgsqlConnection(
+                await app.GetConnectionStringAsync(ResourceNames.OwnerDatabase, timeout.Token));
             await connection.OpenAsync(timeout.Token);
             await using var command = new NpgsqlCommand("SELECT current_database()", connection);
             Assert.Equal(ResourceNames.OwnerDatabase, await command.ExecuteScalarAsync(timeout.Token));
@@ -68,7 +69,10 @@ public sealed class LocalPostgresShould
         {
             var path = Path.Combine(bin, program);
             await File.WriteAllTextAsync(path, "#!/bin/sh\necho \"broken on purpose\" >&2\nexit 1\n");
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            File.SetUnixFileMode(
+                path,
+                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                    | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));

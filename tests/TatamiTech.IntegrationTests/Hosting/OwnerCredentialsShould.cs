@@ -15,7 +15,8 @@ public sealed class OwnerCredentialsShould
     public async Task ReachOnlyTheMigrationService()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TatamiTech_AppHost>(["--Postgres:Mode=local"], timeout.Token);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TatamiTech_AppHost>(
+            ["--Postgres:Mode=local"], timeout.Token);
 
         var migrations = await VariablesOf(builder, ResourceNames.Migrations);
         var api = await VariablesOf(builder, ResourceNames.Api);

@@ -92,7 +92,8 @@ public static class SchemaConformance
              ORDER BY 1, 2
             """, schema))
         {
-            violations.Add($"{row[0]}: foreign key {row[1]} must not cascade, set null or set default on delete from tenants (action '{row[2]}')");
+            violations.Add(
+                $"{row[0]}: foreign key {row[1]} must not cascade, set null or set default on delete from tenants (action '{row[2]}')");
         }
 
         // A tenant table referencing a tenant table must pair tenant_id with tenant_id, so that a row can
@@ -111,7 +112,8 @@ public static class SchemaConformance
              ORDER BY 1, 2
             """, schema))
         {
-            violations.Add($"{row[0]}: foreign key {row[1]} must reference its parent by (tenant_id, ...) matched to the parent's tenant_id");
+            violations.Add(
+                $"{row[0]}: foreign key {row[1]} must reference its parent by (tenant_id, ...) matched to the parent's tenant_id");
         }
 
         return new Report(tables, violations);

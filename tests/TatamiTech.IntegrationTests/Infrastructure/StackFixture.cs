@@ -43,7 +43,11 @@ public class StackFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(s_startTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TatamiTech_AppHost>(
-            [$"--Parameters:{ResourceNames.JwtSigningKey}={SigningKey}", $"--Parameters:{ResourceNames.RuntimeRolePassword}={RuntimePassword}", .. ExtraArguments],
+            [
+                $"--Parameters:{ResourceNames.JwtSigningKey}={SigningKey}",
+                $"--Parameters:{ResourceNames.RuntimeRolePassword}={RuntimePassword}",
+                .. ExtraArguments,
+            ],
             timeout.Token);
         builder.WithoutOtlpExport();
 

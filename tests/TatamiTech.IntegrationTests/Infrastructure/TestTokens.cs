@@ -44,7 +44,8 @@ public static class TestTokens
         var now = DateTimeOffset.UtcNow;
         var header = Base64Url("""{"alg":"none","typ":"JWT"}""");
         var payload = Base64Url(
-            $$"""{"sub":"member","tenant_id":"{{tenant.Id}}","iss":"{{StackFixture.Issuer}}","aud":"{{StackFixture.Audience}}","nbf":{{now.AddMinutes(-1).ToUnixTimeSeconds()}},"exp":{{now.AddMinutes(10).ToUnixTimeSeconds()}}}""");
+            $$"""{"sub":"member","tenant_id":"{{tenant.Id}}","iss":"{{StackFixture.Issuer}}","aud":"{{StackFixture.Audience}}","nbf":""" +
+            $$"""{{now.AddMinutes(-1).ToUnixTimeSeconds()}},"exp":{{now.AddMinutes(10).ToUnixTimeSeconds()}}}""");
         return $"{header}.{payload}.";
     }
 

@@ -16,7 +16,9 @@ internal static class TestingBuilderExtensions
         {
             builder.CreateResourceBuilder(project).WithEnvironment(context =>
             {
-                foreach (var key in context.EnvironmentVariables.Keys.Where(k => k.StartsWith("OTEL_EXPORTER_OTLP", StringComparison.Ordinal)).ToList())
+                foreach (var key in context.EnvironmentVariables.Keys
+                    .Where(k => k.StartsWith("OTEL_EXPORTER_OTLP", StringComparison.Ordinal))
+                    .ToList())
                 {
                     context.EnvironmentVariables.Remove(key);
                 }

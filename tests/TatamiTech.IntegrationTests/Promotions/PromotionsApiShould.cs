@@ -12,8 +12,10 @@ public sealed class PromotionsApiShould(StackFixture stack)
     {
         var student = await CreateStudentAsync(stack.Alpha, "white");
 
-        using var first = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Post, $"/students/{student}/promotions", new { toRank = "yellow", promotedOn = "2026-01-10" });
-        using var second = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Post, $"/students/{student}/promotions", new { toRank = "Orange" });
+        using var first = await stack.Api.SendAsync(
+            stack.Alpha, HttpMethod.Post, $"/students/{student}/promotions", new { toRank = "yellow", promotedOn = "2026-01-10" });
+        using var second = await stack.Api.SendAsync(
+            stack.Alpha, HttpMethod.Post, $"/students/{student}/promotions", new { toRank = "Orange" });
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
@@ -32,7 +34,8 @@ public sealed class PromotionsApiShould(StackFixture stack)
     {
         var bravoStudent = await CreateStudentAsync(stack.Bravo, "blue");
 
-        using var promote = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Post, $"/students/{bravoStudent}/promotions", new { toRank = "black" });
+        using var promote = await stack.Api.SendAsync(
+            stack.Alpha, HttpMethod.Post, $"/students/{bravoStudent}/promotions", new { toRank = "black" });
         using var list = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Get, $"/students/{bravoStudent}/promotions");
 
         await ProblemAssert.IsProblem(promote, HttpStatusCode.NotFound);
@@ -52,7 +55,8 @@ public sealed class PromotionsApiShould(StackFixture stack)
     {
         var student = await CreateStudentAsync(stack.Alpha, "white");
 
-        using var response = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Post, $"/students/{student}/promotions", JsonDocument.Parse(body).RootElement);
+        using var response = await stack.Api.SendAsync(
+            stack.Alpha, HttpMethod.Post, $"/students/{student}/promotions", JsonDocument.Parse(body).RootElement);
 
         var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"No error for {field}: {problem}");
@@ -64,7 +68,8 @@ public sealed class PromotionsApiShould(StackFixture stack)
     public async Task RemoveTheHistoryWithTheStudent()
     {
         var student = await CreateStudentAsync(stack.Alpha, "white");
-        using var promote = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Post, $"/students/{student}/promotions", new { toRank = "yellow" });
+        using var promote = await stack.Api.SendAsync(
+            stack.Alpha, HttpMethod.Post, $"/students/{student}/promotions", new { toRank = "yellow" });
         Assert.Equal(HttpStatusCode.Created, promote.StatusCode);
 
         using var delete = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Delete, $"/students/{student}");

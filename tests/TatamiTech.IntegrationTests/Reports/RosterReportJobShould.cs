@@ -98,7 +98,9 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
         {
             var outcomes = results.Select(r => OutcomeOf(r, tenant)).ToList();
             Assert.Equal(1, outcomes.Count(o => o == RosterOutcome.Written));
-            Assert.All(outcomes.Where(o => o != RosterOutcome.Written), o => Assert.True(o is RosterOutcome.AlreadyDone or RosterOutcome.ClaimedElsewhere, o.ToString()));
+            Assert.All(
+                outcomes.Where(o => o != RosterOutcome.Written),
+                o => Assert.True(o is RosterOutcome.AlreadyDone or RosterOutcome.ClaimedElsewhere, o.ToString()));
             Assert.Equal(1, await CountReportRowsAsync(tenant));
             Assert.Equal(2, (await ReportOfAsync(tenant)).TotalStudents);
         }
@@ -228,7 +230,10 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
         private int _inserts;
 
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+            DbCommand command,
+            CommandEventData eventData,
+            InterceptionResult<DbDataReader> result,
+            CancellationToken cancellationToken = default)
         {
             if (command.CommandText.Contains("INSERT INTO roster_reports", StringComparison.Ordinal) && ++_inserts == insertNumber)
             {

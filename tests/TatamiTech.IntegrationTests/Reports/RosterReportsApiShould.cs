@@ -37,7 +37,8 @@ public sealed class RosterReportsApiShould(StackFixture stack)
     [Fact]
     public async Task RefuseTheOtherAcademysToken()
     {
-        using var response = await stack.Api.SendAsync(s_goldenTiger.Host, HttpMethod.Get, "/reports/roster/latest", TestTokens.For(s_ironCrane));
+        using var response = await stack.Api.SendAsync(
+            s_goldenTiger.Host, HttpMethod.Get, "/reports/roster/latest", TestTokens.For(s_ironCrane));
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);
     }
@@ -81,7 +82,9 @@ public sealed class RosterReportsApiShould(StackFixture stack)
     {
         await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT belt_rank, count(*)::int FROM students WHERE tenant_id = $1 GROUP BY belt_rank", connection)
+        await using var command = new NpgsqlCommand(
+            "SELECT belt_rank, count(*)::int FROM students WHERE tenant_id = $1 GROUP BY belt_rank",
+            connection)
         {
             Parameters = { new() { Value = academy.Id } },
         };

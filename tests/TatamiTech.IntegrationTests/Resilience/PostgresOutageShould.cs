@@ -51,7 +51,8 @@ public sealed class PostgresOutageShould(OutageStackFixture stack, ITestOutputHe
 
                         break;
                     case HttpStatusCode.ServiceUnavailable:
-                        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json" || response.Headers.RetryAfter is null)
+                        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json"
+                            || response.Headers.RetryAfter is null)
                         {
                             unexpected.Add("503 without problem details or Retry-After");
                         }
@@ -59,7 +60,9 @@ public sealed class PostgresOutageShould(OutageStackFixture stack, ITestOutputHe
                         await Task.Delay(200);
                         break;
                     default:
-                        unexpected.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()} {response.Headers}");
+                        unexpected.Add(
+                            $"{DateTime.UtcNow:HH:mm:ss.fff} {(int)response.StatusCode}: " +
+                            $"{await response.Content.ReadAsStringAsync()} {response.Headers}");
                         break;
                 }
             }
@@ -73,11 +76,14 @@ public sealed class PostgresOutageShould(OutageStackFixture stack, ITestOutputHe
 
         await stack.App.ResourceCommands.ExecuteCommandAsync(ResourceNames.Postgres, KnownResourceCommands.StartCommand);
         Volatile.Write(ref restarted, true);
-        await WaitUntilAsync(() => Volatile.Read(ref createdAfterRestart) >= 10, () => "writes after the restart", TimeSpan.FromSeconds(90));
+        await WaitUntilAsync(
+            () => Volatile.Read(ref createdAfterRestart) >= 10, () => "writes after the restart", TimeSpan.FromSeconds(90));
 
         await stop.CancelAsync();
         await Task.WhenAll(writers);
-        output.WriteLine($"answers: {string.Join(", ", statuses.Select(s => $"{(int)s.Key} x{s.Value}"))}; slowest {TimeSpan.FromTicks(slowestTicks).TotalMilliseconds:F0} ms");
+        output.WriteLine(
+            $"answers: {string.Join(", ", statuses.Select(s => $"{(int)s.Key} x{s.Value}"))}; " +
+            $"slowest {TimeSpan.FromTicks(slowestTicks).TotalMilliseconds:F0} ms");
 
         if (!unexpected.IsEmpty)
         {
@@ -96,7 +102,9 @@ public sealed class PostgresOutageShould(OutageStackFixture stack, ITestOutputHe
         using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         try
         {
-            await foreach (var batch in stack.App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(ResourceNames.Api).WithCancellation(enough.Token))
+            await foreach (var batch in stack.App.Services.GetRequiredService<ResourceLoggerService>()
+                .WatchAsync(ResourceNames.Api)
+                .WithCancellation(enough.Token))
             {
                 lines.AddRange(batch.Where(l => l.Content.Contains(containing, StringComparison.Ordinal)).Select(l => l.Content));
             }

@@ -118,7 +118,9 @@ public sealed class StackShould(StackFixture stack)
     [Fact]
     public async Task KeepDemoDataIdempotent()
     {
-        var before = await QueryAsync("SELECT slug || ':' || (SELECT count(*) FROM students s WHERE s.tenant_id = t.id) FROM tenants t WHERE slug IN ('goldentiger', 'ironcrane') ORDER BY slug");
+        var before = await QueryAsync(
+            "SELECT slug || ':' || (SELECT count(*) FROM students s WHERE s.tenant_id = t.id) FROM tenants t " +
+            "WHERE slug IN ('goldentiger', 'ironcrane') ORDER BY slug");
 
         // A second run of the migration service, as the AppHost wires it, runs the seeder again.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
@@ -130,7 +132,9 @@ public sealed class StackShould(StackFixture stack)
             await migrations.MigrateDatabaseAsync();
         }
 
-        var after = await QueryAsync("SELECT slug || ':' || (SELECT count(*) FROM students s WHERE s.tenant_id = t.id) FROM tenants t WHERE slug IN ('goldentiger', 'ironcrane') ORDER BY slug");
+        var after = await QueryAsync(
+            "SELECT slug || ':' || (SELECT count(*) FROM students s WHERE s.tenant_id = t.id) FROM tenants t " +
+            "WHERE slug IN ('goldentiger', 'ironcrane') ORDER BY slug");
         Assert.Equal(2, before.Count);
         Assert.Equal(before, after);
     }
@@ -157,7 +161,10 @@ public sealed class StackShould(StackFixture stack)
 
         private static List<string> ReadMigrations()
         {
-            var options = new DbContextOptionsBuilder<TatamiDbContext>().UseNpgsql("Host=unused.invalid").UseSnakeCaseNamingConvention().Options;
+            var options = new DbContextOptionsBuilder<TatamiDbContext>()
+                .UseNpgsql("Host=unused.invalid")
+                .UseSnakeCaseNamingConvention()
+                .Options;
             using var db = new TatamiDbContext(options, NoTenantContext.Instance);
             return db.Database.GetMigrations().Order(StringComparer.Ordinal).ToList();
         }

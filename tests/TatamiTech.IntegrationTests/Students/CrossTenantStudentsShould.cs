@@ -31,8 +31,10 @@ public sealed class CrossTenantStudentsShould(StackFixture stack)
         var bravoStudent = await CreateBravoStudentAsync();
         var body = new { firstName = "Hijacked", lastName = "Name", email = $"x{Guid.NewGuid():N}@example.com", beltRank = "black" };
 
-        using var foreign = await stack.Api.SendAsync(stack.Alpha, new HttpMethod(method), $"/students/{bravoStudent}", method == "PUT" ? body : null);
-        using var missing = await stack.Api.SendAsync(stack.Alpha, new HttpMethod(method), $"/students/{Guid.NewGuid()}", method == "PUT" ? body : null);
+        using var foreign = await stack.Api.SendAsync(
+            stack.Alpha, new HttpMethod(method), $"/students/{bravoStudent}", method == "PUT" ? body : null);
+        using var missing = await stack.Api.SendAsync(
+            stack.Alpha, new HttpMethod(method), $"/students/{Guid.NewGuid()}", method == "PUT" ? body : null);
 
         var foreignProblem = await ProblemAssert.IsProblem(foreign, HttpStatusCode.NotFound);
         var missingProblem = await ProblemAssert.IsProblem(missing, HttpStatusCode.NotFound);
@@ -53,5 +55,7 @@ public sealed class CrossTenantStudentsShould(StackFixture stack)
     }
 
     private static string Without(JsonElement problem, string property) =>
-        JsonSerializer.Serialize(problem.EnumerateObject().Where(p => p.Name != property).ToDictionary(p => p.Name, p => p.Value.ToString()));
+        JsonSerializer.Serialize(problem.EnumerateObject()
+            .Where(p => p.Name != property)
+            .ToDictionary(p => p.Name, p => p.Value.ToString()));
 }

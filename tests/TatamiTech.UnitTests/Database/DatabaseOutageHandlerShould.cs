@@ -16,7 +16,10 @@ public sealed class DatabaseOutageHandlerShould
         { "server starting", Postgres(PostgresErrorCodes.CannotConnectNow) },
         { "too many connections", Postgres(PostgresErrorCodes.TooManyConnections) },
         { "connection failure class", Postgres(PostgresErrorCodes.ConnectionFailure) },
-        { "retries exhausted on an outage", new RetryLimitExceededException("retries", new NpgsqlException("Failed to connect", new SocketException())) },
+        {
+            "retries exhausted on an outage",
+            new RetryLimitExceededException("retries", new NpgsqlException("Failed to connect", new SocketException()))
+        },
     };
 
     public static TheoryData<string, Exception> NotOutages => new()

@@ -57,7 +57,9 @@ public sealed class ValidStudentShould
     public void RejectATenantIdInTheBody()
     {
         var request = JsonSerializer.Deserialize<StudentRequest>(
-            """{"firstName":"A","lastName":"B","email":"a@example.com","beltRank":"white","tenantId":"2c9e7b13-5a4f-4d6e-8b20-7e3c1f9a5d02"}""",
+            """
+            {"firstName":"A","lastName":"B","email":"a@example.com","beltRank":"white","tenantId":"2c9e7b13-5a4f-4d6e-8b20-7e3c1f9a5d02"}
+            """,
             JsonSerializerOptions.Web)!;
         Assert.Null(ValidStudent.Validate(request, out var errors));
         Assert.Equal(["tenantId"], errors.Keys);

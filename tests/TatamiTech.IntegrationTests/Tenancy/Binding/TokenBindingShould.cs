@@ -78,7 +78,9 @@ public sealed class TokenBindingShould(StackFixture stack)
     [InlineData("GET", "/no-such-route")]
     public async Task BindEveryRouteToTheTenant(string method, string path)
     {
-        using var response = await stack.Api.SendAsync(stack.Alpha.Host, new HttpMethod(method), path, TestTokens.For(stack.Bravo), body: method is "POST" or "PUT" ? new { } : null);
+        using var response = await stack.Api.SendAsync(
+            stack.Alpha.Host, new HttpMethod(method), path, TestTokens.For(stack.Bravo),
+            body: method is "POST" or "PUT" ? new { } : null);
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);
     }

@@ -85,7 +85,8 @@ public sealed class DatabaseWallShould(StackFixture stack) : TwoAcademiesDataTes
         var db = scope.Services.GetRequiredService<TatamiDbContext>();
 
         var refusal = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO students (tenant_id, id, first_name, last_name, email, belt_rank) VALUES ({Bravo.Id}, {Guid.NewGuid()}, 'Raw', 'Sql', {$"raw{Guid.NewGuid():N}@example.com"}, 'white')"));
+            $"INSERT INTO students (tenant_id, id, first_name, last_name, email, belt_rank) VALUES ({Bravo.Id}, {
+                Guid.NewGuid()}, 'Raw', 'Sql', {$"raw{Guid.NewGuid():N}@example.com"}, 'white')"));
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refusal.SqlState);
         Assert.Contains("row-level security", refusal.MessageText, StringComparison.Ordinal);
@@ -109,7 +110,8 @@ public sealed class DatabaseWallShould(StackFixture stack) : TwoAcademiesDataTes
         await using var scope = TenantScope.Create(Host.Services, Alpha);
         var db = scope.Services.GetRequiredService<TatamiDbContext>();
 
-        Assert.Equal(0, await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE students SET belt_rank = 'black' WHERE tenant_id = {Bravo.Id}"));
+        Assert.Equal(0, await db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE students SET belt_rank = 'black' WHERE tenant_id = {Bravo.Id}"));
         Assert.Equal(0, await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM students WHERE tenant_id = {Bravo.Id}"));
     }
 
@@ -180,7 +182,8 @@ public sealed class DatabaseWallShould(StackFixture stack) : TwoAcademiesDataTes
         await using var connection = new NpgsqlConnection(Stack.OwnerConnectionString);
         await connection.OpenAsync();
         await using var insert = new NpgsqlCommand(
-            "INSERT INTO belt_promotions (tenant_id, id, student_id, from_rank, to_rank, promoted_on) VALUES ($1, $2, $3, 'white', 'yellow', current_date)",
+            "INSERT INTO belt_promotions (tenant_id, id, student_id, from_rank, to_rank, promoted_on) " +
+            "VALUES ($1, $2, $3, 'white', 'yellow', current_date)",
             connection)
         {
             Parameters = { new() { Value = Alpha.Id }, new() { Value = Guid.NewGuid() }, new() { Value = bravoStudent.Id } },

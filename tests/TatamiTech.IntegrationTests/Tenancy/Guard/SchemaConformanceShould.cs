@@ -62,12 +62,15 @@ public sealed class SchemaConformanceShould(StackFixture stack)
                 $"{schema}.members: tenant_id must be NOT NULL",
                 $"{schema}.members: row-level security must be enabled",
                 $"{schema}.members: row-level security must be forced (FORCE ROW LEVEL SECURITY)",
-                $"{schema}.members: needs a policy FOR ALL with USING and WITH CHECK comparing tenant_id with current_setting('app.tenant_id')",
+                $"{schema}.members: needs a policy FOR ALL with USING and WITH CHECK comparing tenant_id " +
+                    "with current_setting('app.tenant_id')",
                 $"{schema}.members: unique index members_pkey must include tenant_id",
                 $"{schema}.members: unique index members_email_key must include tenant_id",
-                $"{schema}.members: foreign key members_tenant_id_fkey must not cascade, set null or set default on delete from tenants (action 'c')",
+                $"{schema}.members: foreign key members_tenant_id_fkey must not cascade, set null or set default " +
+                    "on delete from tenants (action 'c')",
                 $"{schema}.visits: permissive policies not scoped to app.tenant_id: staff_sees_all",
-                $"{schema}.visits: foreign key visits_member_id_fkey must reference its parent by (tenant_id, ...) matched to the parent's tenant_id",
+                $"{schema}.visits: foreign key visits_member_id_fkey must reference its parent by (tenant_id, ...) " +
+                    "matched to the parent's tenant_id",
                 $"{schema}.badges: permissive policies not scoped to app.tenant_id: writes_anywhere",
                 $"{schema}.badges: unique index badges_code must include tenant_id",
             ];

@@ -29,6 +29,7 @@ public sealed class LogCaptureProcessor : BaseProcessor<LogRecord>
             }
         }, attributes);
 
-        Records.Enqueue(new CapturedLog(data.LogLevel, data.CategoryName ?? string.Empty, data.FormattedMessage ?? string.Empty, attributes));
+        Records.Enqueue(new CapturedLog(
+            data.LogLevel, data.CategoryName ?? string.Empty, data.FormattedMessage ?? string.Empty, attributes));
     }
 }

@@ -44,11 +44,13 @@ public sealed class TenantTelemetryShould(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task TagTheRequestSpanAndItsDatabaseSpansWithTheTenant()
     {
-        using var response = await _client.SendAsync(ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(stack.Alpha)));
+        using var response = await _client.SendAsync(
+            ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(stack.Alpha)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Flush();
 
-        var server = Assert.Single(_spans, s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("/students", StringComparison.Ordinal));
+        var server = Assert.Single(
+            _spans, s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("/students", StringComparison.Ordinal));
         Assert.Equal(stack.Alpha.Slug, server.GetTagItem(TenantTags.Slug));
         // The tenant lookup itself runs before the tenant is known; every query after it is tagged.
         var database = _spans
@@ -62,11 +64,15 @@ public sealed class TenantTelemetryShould(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task PutTheTenantOnEveryLogRecordOfTheRequest()
     {
-        using var response = await _client.SendAsync(ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students?q=telemetry", TestTokens.For(stack.Alpha)));
+        using var response = await _client.SendAsync(
+            ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students?q=telemetry", TestTokens.For(stack.Alpha)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         // EF Core logs each command at Information inside the request (set so by InProcessApi).
-        var commands = _logs.Records.Where(r => r.Category == "Microsoft.EntityFrameworkCore.Database.Command" && r.Message.Contains("students", StringComparison.Ordinal)).ToList();
+        var commands = _logs.Records
+            .Where(r => r.Category == "Microsoft.EntityFrameworkCore.Database.Command"
+                && r.Message.Contains("students", StringComparison.Ordinal))
+            .ToList();
         Assert.NotEmpty(commands);
         Assert.All(commands, r =>
         {
@@ -80,10 +86,12 @@ public sealed class TenantTelemetryShould(StackFixture stack) : IAsyncLifetime
     {
         using var counter = new RejectionCounter();
 
-        using var response = await _client.SendAsync(ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(stack.Bravo, "intruder")));
+        using var response = await _client.SendAsync(
+            ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(stack.Bravo, "intruder")));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        var warning = Assert.Single(_logs.Records, r => r.Level == LogLevel.Warning && r.Message.Contains("intruder", StringComparison.Ordinal));
+        var warning = Assert.Single(
+            _logs.Records, r => r.Level == LogLevel.Warning && r.Message.Contains("intruder", StringComparison.Ordinal));
         Assert.Contains(stack.Bravo.Id.ToString(), warning.Message);
         Assert.Contains(stack.Alpha.Slug, warning.Message);
         Assert.Equal(stack.Alpha.Slug, warning.Attributes[TenantTags.Slug]);

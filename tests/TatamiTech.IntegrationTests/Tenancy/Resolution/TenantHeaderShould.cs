@@ -35,7 +35,8 @@ public sealed class TenantHeaderShould(StackFixture stack)
     [MemberData(nameof(RefusedCombinations))]
     public async Task RefuseAHeaderThatDisagreesWithTheHostOrTheToken(string combination, bool onAlphaHost, string tokenOf, string header)
     {
-        using var request = ApiRequests.To(onAlphaHost ? stack.Alpha.Host : "localhost", HttpMethod.Get, "/students", TestTokens.For(Academy(tokenOf)));
+        using var request = ApiRequests.To(
+            onAlphaHost ? stack.Alpha.Host : "localhost", HttpMethod.Get, "/students", TestTokens.For(Academy(tokenOf)));
         request.Headers.Add("X-Tenant", Academy(header).Slug);
 
         using var response = await stack.Api.SendAsync(request);

@@ -64,10 +64,12 @@ public sealed class TenantBindingMiddlewareShould
         var context = new DefaultHttpContext { RequestServices = services, User = user };
         context.Features.Set(new ResolvedTenant(s_tenant, FromHeader: false));
         context.Response.Body = new MemoryStream();
-        context.SetEndpoint(new Endpoint(_ => Task.CompletedTask, new EndpointMetadataCollection(metadata is null ? [] : [metadata]), "test"));
+        context.SetEndpoint(new Endpoint(
+            _ => Task.CompletedTask, new EndpointMetadataCollection(metadata is null ? [] : [metadata]), "test"));
 
         var reached = false;
-        var middleware = new TenantBindingMiddleware(_ => { reached = true; return Task.CompletedTask; }, NullLogger<TenantBindingMiddleware>.Instance);
+        var middleware = new TenantBindingMiddleware(
+            _ => { reached = true; return Task.CompletedTask; }, NullLogger<TenantBindingMiddleware>.Instance);
         await middleware.InvokeAsync(context);
         return (context.Response.StatusCode, reached);
     }
