@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -9,6 +12,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using TatamiTech.Names;
+using TatamiTech.ServiceDefaults.Problems;
 using TatamiTech.ServiceDefaults.Tenancy.Observability;
 using TatamiTech.ServiceDefaults.Tenancy.Resolution;
 
@@ -20,6 +24,12 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class Extensions
 {
+    /// <summary>The largest request body a service reads; larger ones are refused with 413.</summary>
+    public const string MaxRequestBodySizeKey = "Kestrel:Limits:MaxRequestBodySize";
+
+    /// <summary>64 KB: every body of these APIs is a small JSON object.</summary>
+    public const long DefaultMaxRequestBodySize = 64 * 1024;
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -32,7 +42,14 @@ public static class Extensions
             http.AddServiceDiscovery();
         });
 
+        // Problem details for every error, and a request the framework cannot bind (malformed JSON, a
+        // value that does not parse, the wrong content type, a body over the limit) is the caller's 4xx
+        // with the reason, in every environment, rather than the exception handler's 500.
         builder.Services.AddProblemDetails();
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestProblemHandler>();
+        builder.Services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize =
+            builder.Configuration.GetValue(MaxRequestBodySizeKey, DefaultMaxRequestBodySize));
 
         // One clock for every service, replaceable in tests.
         builder.Services.TryAddSingleton(TimeProvider.System);

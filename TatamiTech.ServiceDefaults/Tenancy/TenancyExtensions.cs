@@ -41,7 +41,10 @@ public static class TenancyExtensions
     public static TBuilder AddTenancy<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         // 1. Resolution: the root domains, the header fallback and the directory cache.
-        builder.Services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.SectionName);
+        builder.Services.AddOptions<TenancyOptions>()
+            .BindConfiguration(TenancyOptions.SectionName)
+            .Validate(o => o.HeaderFallback.IsValid(), "Tenancy:HeaderFallback:TrustedNetworks holds a value that is not a CIDR network.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<TenantResolver>();
 
         // 2. Authentication and 3. Binding: JWT bearer, and an authenticated caller by default.

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using TatamiTech.ServiceDefaults.Tenancy.Observability;
@@ -23,14 +24,20 @@ internal sealed class TenantBindingMiddleware(RequestDelegate next, ILogger<Tena
         }
 
         var subject = context.User.FindFirst(TatamiClaims.Subject)?.Value;
-        var claimed = context.User.FindFirst(TatamiClaims.TenantId)?.Value;
-        if (string.IsNullOrEmpty(claimed))
+        var claims = context.User.FindAll(TatamiClaims.TenantId).ToList();
+        if (claims.Count == 0 || (claims.Count == 1 && string.IsNullOrEmpty(claims[0].Value)))
         {
             return RefuseAsync(context, tenant, TenantRejectionReason.TokenWithoutTenant,
                 () => TenancyLog.TokenWithoutTenant(logger, subject, tenant.Slug));
         }
 
-        if (!Guid.TryParse(claimed, out var claimedId) || claimedId != tenant.Id)
+        // Exactly one tenant_id, a string holding a UUID in its one canonical form: an array (each value
+        // becomes a claim of its own, and the first would win), a number or an object is a mismatch.
+        var claimed = string.Join(",", claims.Select(c => c.Value));
+        if (claims.Count != 1
+            || claims[0].ValueType != ClaimValueTypes.String
+            || !Guid.TryParseExact(claimed, "D", out var claimedId)
+            || claimedId != tenant.Id)
         {
             return RefuseAsync(context, tenant, TenantRejectionReason.TokenTenantMismatch,
                 () => TenancyLog.TokenTenantMismatch(logger, subject, TenancyLog.Truncate(claimed), tenant.Slug, tenant.Id));

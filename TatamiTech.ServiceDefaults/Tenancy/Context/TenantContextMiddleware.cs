@@ -38,7 +38,8 @@ internal sealed class TenantContextMiddleware(RequestDelegate next, ILogger<Tena
     // The exception handler further out logs the failure too, but after the tenant scope has closed.
     private bool LogInTenantScope(Exception exception)
     {
-        if (exception is not OperationCanceledException)
+        // A cancelled request and a request the framework could not bind are not failures of ours.
+        if (exception is not (OperationCanceledException or BadHttpRequestException))
         {
             TenancyLog.UnhandledInTenant(logger, exception);
         }

@@ -4,18 +4,12 @@ namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
 public sealed class TenancyOptions
 {
     public const string SectionName = "Tenancy";
-    public const string DefaultHeaderName = "X-Tenant";
 
     /// <summary>Domains whose direct subdomains name tenants, e.g. <c>tatamitech.com</c>.</summary>
     public List<string> RootDomains { get; set; } = [];
 
-    /// <summary>
-    /// Accept the tenant from the X-Tenant header when the host names none (internal callers).
-    /// Off unless configured; it never overrides a tenant the host names.
-    /// </summary>
-    public bool AllowHeaderFallback { get; set; }
-
-    public string HeaderName { get; set; } = DefaultHeaderName;
+    /// <summary>Who may name the academy in the X-Tenant header instead of the host.</summary>
+    public HeaderFallbackOptions HeaderFallback { get; set; } = new();
 
     /// <summary>How long a known tenant is served from cache: the bound on seeing a renamed tenant.</summary>
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(30);

@@ -37,6 +37,10 @@ public static class TenantHostParser
         return null;
     }
 
+    /// <summary>Whether the host is one of the root domains itself (no academy label).</summary>
+    public static bool IsRoot(string? host, IEnumerable<string> rootDomains) =>
+        NormalizeHost(host) is { } name && rootDomains.Any(root => NormalizeHost(root) == name);
+
     private static string? NormalizeHost(string? host)
     {
         if (string.IsNullOrWhiteSpace(host))

@@ -27,9 +27,13 @@ internal sealed class TenantResolutionMiddleware(
         }
 
         var settings = options.CurrentValue;
-        var host = context.Request.Host.Host;
+        var fallback = settings.HeaderFallback;
+        // The raw header: HttpRequest.Host decodes punycode labels and throws on one that does not decode.
+        var host = context.Request.Headers.Host.ToString();
         var hostSlug = TenantHostParser.GetSlug(host, settings.RootDomains);
-        var selection = TenantSelection.Select(hostSlug, context.Request.Headers[settings.HeaderName], settings.AllowHeaderFallback);
+        var headerTrusted = fallback.Trusts(context.Connection.RemoteIpAddress)
+            && (hostSlug is not null || TenantHostParser.IsRoot(host, settings.RootDomains));
+        var selection = TenantSelection.Select(hostSlug, context.Request.Headers[fallback.HeaderName], headerTrusted);
 
         if (selection.Rejection is { } reason)
         {
@@ -71,7 +75,7 @@ internal sealed class TenantResolutionMiddleware(
         {
             TenancyLog.HeaderConflict(
                 logger,
-                TenancyLog.Truncate(context.Request.Headers[settings.HeaderName].ToString()),
+                TenancyLog.Truncate(context.Request.Headers[settings.HeaderFallback.HeaderName].ToString()),
                 hostSlug ?? host);
             await TenancyProblems.Forbidden(context);
             return;

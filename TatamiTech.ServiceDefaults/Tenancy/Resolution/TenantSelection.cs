@@ -10,12 +10,13 @@ public readonly record struct TenantSelection(string? Slug, TenantRejectionReaso
     public static TenantSelection Rejected(TenantRejectionReason reason) => new(null, reason, false);
 
     /// <summary>
-    /// The header rules: the host wins; the X-Tenant header is read only when fallback is on, is used
-    /// only when the host names no tenant, and a header that disagrees with the host tenant is a conflict.
+    /// The header rules: the host wins; the X-Tenant header is read only from a trusted caller
+    /// (<paramref name="headerTrusted"/>, see <see cref="HeaderFallbackOptions"/>), is used only when the host
+    /// names no tenant, and a header that disagrees with the host tenant is a conflict.
     /// </summary>
-    public static TenantSelection Select(string? hostSlug, StringValues header, bool allowHeaderFallback)
+    public static TenantSelection Select(string? hostSlug, StringValues header, bool headerTrusted)
     {
-        var headerPresent = allowHeaderFallback && !StringValues.IsNullOrEmpty(header);
+        var headerPresent = headerTrusted && !StringValues.IsNullOrEmpty(header);
         var headerSlug = headerPresent && header.Count == 1 ? TenantSlug.Normalize(header[0]) : null;
 
         if (hostSlug is not null)

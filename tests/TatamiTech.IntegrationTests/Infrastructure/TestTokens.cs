@@ -38,6 +38,23 @@ public static class TestTokens
         });
     }
 
+    /// <summary>A validly signed token whose <c>tenant_id</c> is any JSON value (an array, an object, a number).</summary>
+    public static string WithTenantClaim(object tenantId)
+    {
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = StackFixture.Issuer,
+            Audience = StackFixture.Audience,
+            IssuedAt = now.AddMinutes(-1),
+            NotBefore = now.AddMinutes(-1),
+            Expires = now.AddMinutes(10),
+            Claims = new Dictionary<string, object> { ["sub"] = "member", ["tenant_id"] = tenantId },
+            SigningCredentials = new SigningCredentials(
+                new SymmetricSecurityKey(Encoding.UTF8.GetBytes(StackFixture.SigningKey)), SecurityAlgorithms.HmacSha256),
+        });
+    }
+
     /// <summary>An unsigned token ("alg": "none") with otherwise valid claims.</summary>
     public static string Unsigned(TestTenant tenant)
     {

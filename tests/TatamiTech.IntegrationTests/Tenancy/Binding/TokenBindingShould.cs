@@ -69,6 +69,29 @@ public sealed class TokenBindingShould(StackFixture stack)
         await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);
     }
 
+    /// <summary>Tenant claims that are not exactly one string holding the academy's id.</summary>
+    public static TheoryData<string, Func<StackFixture, object>> AmbiguousTenantClaims => new()
+    {
+        { "the host's academy first in an array", s => new[] { s.Alpha.Id.ToString(), s.Bravo.Id.ToString() } },
+        { "the host's academy twice", s => new[] { s.Alpha.Id.ToString(), s.Alpha.Id.ToString() } },
+        { "an object", s => new Dictionary<string, object> { ["id"] = s.Alpha.Id.ToString() } },
+        { "a number", _ => 42 },
+        { "the id in braces", s => $"{{{s.Alpha.Id}}}" },
+        { "the id without hyphens", s => s.Alpha.Id.ToString("N") },
+    };
+
+    [Theory]
+    [MemberData(nameof(AmbiguousTenantClaims))]
+    public async Task RefuseATokenUnlessItHoldsExactlyOneTenantIdString(string why, Func<StackFixture, object> claim)
+    {
+        var token = TestTokens.WithTenantClaim(claim(stack));
+
+        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", token);
+
+        Assert.True(response.StatusCode == HttpStatusCode.Forbidden, why);
+        await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);
+    }
+
     [Theory]
     [InlineData("GET", "/students")]
     [InlineData("POST", "/students")]

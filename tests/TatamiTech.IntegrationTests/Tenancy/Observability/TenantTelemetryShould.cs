@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
@@ -25,7 +26,12 @@ public sealed class TenantTelemetryShould(StackFixture stack) : IAsyncLifetime
     {
         _api = new InProcessApi(
             stack,
-            services: s => s.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(_spans)),
+            services: s =>
+            {
+                s.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(_spans));
+                // A loopback caller, as on the stack, whose X-Tenant header is read.
+                s.AddSingleton<IStartupFilter>(new CallerAddress("127.0.0.1"));
+            },
             logging: l => l.AddOpenTelemetry(o => o.AddProcessor(_logs)));
         _client = _api.CreateClient();
 

@@ -27,6 +27,10 @@ public sealed class HostResolutionShould(StackFixture stack)
     [InlineData("127.0.0.1")]
     [InlineData("evil.example.com")]
     [InlineData("bad_slug.localhost")]
+    [InlineData("xn--a.localhost")]
+    [InlineData("xn--.localhost")]
+    [InlineData("XN--abc.localhost")]
+    [InlineData("ab--cd.localhost")]
     public async Task AnswerNotFoundWhenTheHostNamesNoKnownTenant(string host)
     {
         // Even with a valid token of a real tenant: the host decides, and it names none.

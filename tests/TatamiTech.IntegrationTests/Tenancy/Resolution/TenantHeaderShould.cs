@@ -1,10 +1,13 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using TatamiTech.IntegrationTests.Infrastructure;
 
 namespace TatamiTech.IntegrationTests.Tenancy.Resolution;
 
 /// <summary>
-/// The X-Tenant fallback (on in Development, where the stack runs): used only when the host names no
-/// tenant; never overrides the host; a disagreeing header is refused.
+/// The X-Tenant fallback (loopback callers are trusted in Development, where the stack runs): used only
+/// from a trusted caller on a root domain when the host names no tenant; never overrides the host; a
+/// disagreeing header is refused.
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class TenantHeaderShould(StackFixture stack)
@@ -54,6 +57,34 @@ public sealed class TenantHeaderShould(StackFixture stack)
         using var response = await stack.Api.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("evil.example")]
+    [InlineData("rebound.attacker.test")]
+    [InlineData("127.0.0.1")]
+    public async Task AnswerNotFoundToTheHeaderOnAHostThatIsNotARootDomain(string host)
+    {
+        // A page elsewhere that points its own name at this service (DNS rebinding) cannot name an academy.
+        using var request = ApiRequests.To(host, HttpMethod.Get, "/students", TestTokens.For(stack.Alpha));
+        request.Headers.Add("X-Tenant", stack.Alpha.Slug);
+
+        using var response = await stack.Api.SendAsync(request);
+
+        await ProblemAssert.IsProblem(response, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task IgnoreTheHeaderOfACallerOutsideTheTrustedNetworks()
+    {
+        await using var api = new InProcessApi(stack, services: s => s.AddSingleton<IStartupFilter>(new CallerAddress("203.0.113.7")));
+        using var client = api.CreateClient();
+        using var request = ApiRequests.To("localhost", HttpMethod.Get, "/students", TestTokens.For(stack.Alpha));
+        request.Headers.Add("X-Tenant", stack.Alpha.Slug);
+
+        using var response = await client.SendAsync(request);
+
+        await ProblemAssert.IsProblem(response, HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class TenantSelectionShould
     [Fact]
     public void UseTheHostTenantWhenNoHeaderIsSent()
     {
-        var selection = TenantSelection.Select("goldentiger", StringValues.Empty, allowHeaderFallback: true);
+        var selection = TenantSelection.Select("goldentiger", StringValues.Empty, headerTrusted: true);
         Assert.Equal("goldentiger", selection.Slug);
         Assert.Null(selection.Rejection);
         Assert.False(selection.FromHeader);
@@ -18,7 +18,7 @@ public sealed class TenantSelectionShould
 
     [Fact]
     public void AcceptAHeaderThatAgreesWithTheHost() =>
-        Assert.Equal("goldentiger", TenantSelection.Select("goldentiger", "GoldenTiger", allowHeaderFallback: true).Slug);
+        Assert.Equal("goldentiger", TenantSelection.Select("goldentiger", "GoldenTiger", headerTrusted: true).Slug);
 
     [Theory]
     [InlineData("ironcrane")]
@@ -26,7 +26,7 @@ public sealed class TenantSelectionShould
     [InlineData("")]
     public void RejectAHeaderThatDisagreesWithTheHost(string header)
     {
-        var selection = TenantSelection.Select("goldentiger", new StringValues(header == "" ? [" "] : [header]), allowHeaderFallback: true);
+        var selection = TenantSelection.Select("goldentiger", new StringValues(header == "" ? [" "] : [header]), headerTrusted: true);
         Assert.Equal(TenantRejectionReason.HeaderConflict, selection.Rejection);
         Assert.Null(selection.Slug);
     }
@@ -35,29 +35,29 @@ public sealed class TenantSelectionShould
     public void RejectTwoHeaderValuesEvenIfOneAgrees() =>
         Assert.Equal(
             TenantRejectionReason.HeaderConflict,
-            TenantSelection.Select("goldentiger", new StringValues(["goldentiger", "ironcrane"]), allowHeaderFallback: true).Rejection);
+            TenantSelection.Select("goldentiger", new StringValues(["goldentiger", "ironcrane"]), headerTrusted: true).Rejection);
 
     [Fact]
-    public void NeverLetTheHeaderOverrideTheHostWhenFallbackIsOff()
+    public void NeverLetTheHeaderOverrideTheHostFromAnUntrustedCaller()
     {
-        var selection = TenantSelection.Select("goldentiger", "ironcrane", allowHeaderFallback: false);
+        var selection = TenantSelection.Select("goldentiger", "ironcrane", headerTrusted: false);
         Assert.Equal("goldentiger", selection.Slug);
         Assert.Null(selection.Rejection);
     }
 
     [Fact]
-    public void UseTheHeaderOnlyWhenTheHostNamesNoTenantAndFallbackIsOn()
+    public void UseTheHeaderOnlyWhenTheHostNamesNoTenantAndTheCallerIsTrusted()
     {
-        var selection = TenantSelection.Select(null, "IronCrane", allowHeaderFallback: true);
+        var selection = TenantSelection.Select(null, "IronCrane", headerTrusted: true);
         Assert.Equal("ironcrane", selection.Slug);
         Assert.True(selection.FromHeader);
     }
 
     [Fact]
-    public void IgnoreTheHeaderWhenFallbackIsOff() =>
+    public void IgnoreTheHeaderFromAnUntrustedCaller() =>
         Assert.Equal(
             TenantRejectionReason.NoTenantInHost,
-            TenantSelection.Select(null, "ironcrane", allowHeaderFallback: false).Rejection);
+            TenantSelection.Select(null, "ironcrane", headerTrusted: false).Rejection);
 
     [Theory]
     [InlineData("iron crane")]
@@ -66,11 +66,11 @@ public sealed class TenantSelectionShould
     public void RejectAMalformedHeaderWhenTheHostNamesNoTenant(string header) =>
         Assert.Equal(
             TenantRejectionReason.NoTenantInHost,
-            TenantSelection.Select(null, header, allowHeaderFallback: true).Rejection);
+            TenantSelection.Select(null, header, headerTrusted: true).Rejection);
 
     [Fact]
     public void RejectARequestThatNamesNoTenantAnywhere() =>
         Assert.Equal(
             TenantRejectionReason.NoTenantInHost,
-            TenantSelection.Select(null, StringValues.Empty, allowHeaderFallback: true).Rejection);
+            TenantSelection.Select(null, StringValues.Empty, headerTrusted: true).Rejection);
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 
-namespace TatamiTech.IntegrationTests.Tenancy.Observability;
+namespace TatamiTech.IntegrationTests.Infrastructure;
 
 /// <summary>A log record as the OTLP exporter would see it: level, category, message and attributes (scopes included).</summary>
 public sealed record CapturedLog(LogLevel Level, string Category, string Message, IReadOnlyDictionary<string, string?> Attributes);
