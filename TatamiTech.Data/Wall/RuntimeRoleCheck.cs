@@ -10,7 +10,8 @@ public static class RuntimeRoleCheck
     /// <summary>
     /// Refuses to start a service whose database role would walk through the wall: row-level security
     /// does not apply to superusers, to BYPASSRLS roles, and (unless forced) to table owners; a member of
-    /// such a role, or a role that can create roles, could become one.
+    /// such a role, or a role that can create roles, could become one; and a member of the roles that run
+    /// programs on the server or read and write its files can reach the data around the database.
     /// </summary>
     public static async Task VerifyRuntimeRoleAsync(this IHost app, CancellationToken cancellationToken = default)
     {
@@ -23,7 +24,11 @@ public static class RuntimeRoleCheck
                    r.rolcreaterole,
                    (SELECT string_agg(o.rolname, ', ')
                       FROM pg_roles o
-                     WHERE o.oid <> r.oid AND (o.rolsuper OR o.rolbypassrls) AND pg_has_role(r.oid, o.oid, 'MEMBER'))
+                     WHERE o.oid <> r.oid AND (o.rolsuper OR o.rolbypassrls) AND pg_has_role(r.oid, o.oid, 'MEMBER')),
+                   (SELECT string_agg(o.rolname, ', ')
+                      FROM pg_roles o
+                     WHERE o.rolname IN ('pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files')
+                       AND pg_has_role(r.oid, o.oid, 'MEMBER'))
               FROM pg_roles r
              WHERE r.rolname = current_user
             """);
@@ -36,6 +41,7 @@ public static class RuntimeRoleCheck
             : !reader.IsDBNull(3) ? $"owns tables, or is a member of their owner ({reader.GetString(3)})"
             : reader.GetBoolean(4) ? "has CREATEROLE"
             : !reader.IsDBNull(5) ? $"is a member of a superuser or BYPASSRLS role ({reader.GetString(5)})"
+            : !reader.IsDBNull(6) ? $"is a member of a role that reaches the server's programs or files ({reader.GetString(6)})"
             : null;
         if (problem is not null)
         {

@@ -28,6 +28,13 @@ public static class JwtAuthenticationExtensions
                 "JWT authentication is not configured: set Jwt:SigningKey (HS256) or Jwt:Authority (OIDC).");
         }
 
+        if (signingKey is not null && !builder.Environment.IsDevelopment() && !jwt.AllowSymmetricKey)
+        {
+            throw new InvalidOperationException(
+                $"Jwt:SigningKey (HS256) is for Development; in {builder.Environment.EnvironmentName} configure Jwt:Authority " +
+                "(the identity provider that issues the tokens), or set Jwt:AllowSymmetricKey=true to accept a shared key knowingly.");
+        }
+
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(options =>
             {

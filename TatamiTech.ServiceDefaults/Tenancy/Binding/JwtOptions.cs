@@ -15,6 +15,12 @@ public sealed class JwtOptions
 
     public string? SigningKey { get; set; }
 
+    /// <summary>
+    /// HS256 outside Development only when set: a shared secret signs and verifies alike, so every
+    /// service holding it could mint any academy's tokens. Production uses <see cref="Authority"/>.
+    /// </summary>
+    public bool AllowSymmetricKey { get; set; }
+
     public string Issuer { get; set; } = "tatamitech-dev";
 
     public string Audience { get; set; } = "tatamitech-api";

@@ -78,5 +78,7 @@ internal static class BenchTenants
         [ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.ConnectionString(ConnectionNames.Runtime))] =
             postgres.RuntimeConnectionString(),
         [ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtSigningKey)] = SigningKey,
+        // Production settings with the bench's own shared key, knowingly.
+        ["Jwt__AllowSymmetricKey"] = "true",
     };
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using TatamiTech.Api.Students;
+using TatamiTech.Api;
 using TatamiTech.Bench.Baseline;
 using TatamiTech.Bench.Infrastructure;
 using TatamiTech.Names;
@@ -133,10 +133,11 @@ internal static class RequestOverhead
         meters.SetMeasurementEventCallback<double>((i, v, _, _) => efCounters.AddOrUpdate(i.Name, v, (_, o) => o + v));
         meters.Start();
 
-        await using var api = new InProcess<StudentResponse>(new()
+        await using var api = new InProcess<ApiEntryPoint>(new()
         {
             [ConfigurationKeys.ConnectionString(ConnectionNames.Runtime)] = postgres.RuntimeConnectionString(),
-            ["Jwt:SigningKey"] = BenchTenants.SigningKey,
+            [ConfigurationKeys.JwtSigningKey] = BenchTenants.SigningKey,
+            ["Jwt:AllowSymmetricKey"] = "true",
         });
         using var apiClient = api.CreateClient();
         async Task<double> PerRequest(int count)

@@ -20,7 +20,8 @@ public sealed class InProcessApi(
     string environment = "Development",
     Action<IServiceCollection>? services = null,
     Action<ILoggingBuilder>? logging = null,
-    string? runtimeConnectionString = null) : WebApplicationFactory<ApiEntryPoint>
+    string? runtimeConnectionString = null,
+    bool allowSymmetricKey = true) : WebApplicationFactory<ApiEntryPoint>
 {
     public Task StartAsync()
     {
@@ -34,6 +35,7 @@ public sealed class InProcessApi(
         builder.UseEnvironment(environment);
         builder.UseSetting($"ConnectionStrings:{ConnectionNames.Runtime}", runtimeConnectionString ?? stack.RuntimeConnectionString);
         builder.UseSetting("Jwt:SigningKey", StackFixture.SigningKey);
+        builder.UseSetting("Jwt:AllowSymmetricKey", allowSymmetricKey.ToString());
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Information");
         if (services is not null)
         {

@@ -107,4 +107,15 @@ public sealed class TokenBindingShould(StackFixture stack)
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);
     }
+
+    [Fact]
+    public async Task KeepTheApiFromStartingWithASharedKeyOutsideDevelopment()
+    {
+        await using var api = new InProcessApi(stack, environment: "Production", allowSymmetricKey: false);
+
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(api.StartAsync);
+
+        Assert.Contains("Jwt:Authority", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("Jwt:AllowSymmetricKey", refusal.Message, StringComparison.Ordinal);
+    }
 }

@@ -174,6 +174,49 @@ public sealed class DatabaseWallShould(StackFixture stack) : TwoAcademiesDataTes
     }
 
     [Fact]
+    public async Task GiveTheRuntimeRoleNoWayToCreateObjectsInThePublicSchema()
+    {
+        await using var command = Host.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "CREATE TABLE public.shadow_students (id uuid)");
+
+        var refusal = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refusal.SqlState);
+    }
+
+    [Theory]
+    [InlineData("pg_execute_server_program")]
+    [InlineData("pg_read_server_files")]
+    [InlineData("pg_write_server_files")]
+    public async Task KeepTheApiFromStartingAsAMemberOfAServerAccessRole(string serverRole)
+    {
+        var role = $"probe_{Guid.NewGuid():N}"[..20];
+        const string password = "probe-password-of-no-importance";
+        await ExecuteAsOwnerAsync($"CREATE ROLE {role} LOGIN PASSWORD '{password}'; GRANT {serverRole} TO {role};");
+        try
+        {
+            var connection = new NpgsqlConnectionStringBuilder(Stack.RuntimeConnectionString) { Username = role, Password = password };
+            await using var api = new InProcessApi(Stack, runtimeConnectionString: connection.ConnectionString);
+
+            var refusal = await Assert.ThrowsAsync<InvalidOperationException>(api.StartAsync);
+
+            Assert.Contains(serverRole, refusal.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await ExecuteAsOwnerAsync($"DROP ROLE {role}");
+        }
+    }
+
+    private async Task ExecuteAsOwnerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Stack.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task RefuseAChildRowPointingAtAnotherTenantsParentEvenPastTheWall()
     {
         var bravoStudent = await Host.AddStudentAsync(Bravo);
