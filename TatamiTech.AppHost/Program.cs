@@ -9,6 +9,11 @@ var jwtSigningKey = builder.AddParameter(
     new GenerateParameterDefault { MinLength = 48, Special = false },
     secret: true,
     persist: true);
+var workerRunKey = builder.AddParameter(
+    ResourceNames.WorkerRunKey,
+    new GenerateParameterDefault { MinLength = 32, Special = false },
+    secret: true,
+    persist: true);
 
 // Only the one-shot migration service sees the owner; the API and the Worker run as the runtime role.
 var migrations = builder.AddProject<Projects.TatamiTech_MigrationService>(ResourceNames.Migrations)
@@ -25,6 +30,7 @@ builder.AddProject<Projects.TatamiTech_Api>(ResourceNames.Api)
 builder.AddProject<Projects.TatamiTech_Worker>(ResourceNames.Worker)
     .WithReference(database.Runtime)
     .WaitForCompletion(migrations)
+    .WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.RosterRunKey), workerRunKey)
     .WithHttpHealthCheck(ServicePaths.Health)
     .WithHttpCommand(
         ServicePaths.RosterRunNow,
@@ -33,6 +39,9 @@ builder.AddProject<Projects.TatamiTech_Worker>(ResourceNames.Worker)
         {
             Description = "Writes (or refreshes) today's roster report of every academy.",
             IconName = "Play",
+            // The endpoint answers only callers with the key; the dashboard is one.
+            PrepareRequest = async context => context.Request.Headers.Add(
+                HeaderNames.RunKey, await workerRunKey.Resource.GetValueAsync(context.CancellationToken)),
         });
 
 builder.Build().Run();

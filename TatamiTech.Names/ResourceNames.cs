@@ -15,6 +15,9 @@ public static class ResourceNames
 
     public const string JwtSigningKey = "jwt-signing-key";
 
+    /// <summary>The secret that starts a roster run on the Worker, sent by the dashboard's command.</summary>
+    public const string WorkerRunKey = "worker-run-key";
+
     /// <summary>The one-shot migration service the API and the Worker wait for.</summary>
     public const string Migrations = "migrations";
 

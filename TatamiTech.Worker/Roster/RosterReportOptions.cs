@@ -16,4 +16,10 @@ public sealed class RosterReportOptions
 
     /// <summary>Map <c>POST /jobs/roster-reports/run</c> (the dashboard's "run now"). Development only by default.</summary>
     public bool EnableRunEndpoint { get; set; }
+
+    /// <summary>
+    /// The secret a run-now caller sends in the <c>X-Run-Key</c> header. With the endpoint enabled and no
+    /// key the Worker refuses to start: the endpoint is never open to anyone who can reach the port.
+    /// </summary>
+    public string? RunKey { get; set; }
 }

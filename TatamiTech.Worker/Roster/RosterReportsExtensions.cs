@@ -16,6 +16,9 @@ public static class RosterReportsExtensions
                 o => string.IsNullOrWhiteSpace(o.Schedule) || Cronos.CronExpression.TryParse(o.Schedule, out _),
                 "Worker:Roster:Schedule is not a cron expression.")
             .Validate(o => o.Interval > TimeSpan.Zero, "Worker:Roster:Interval must be positive.")
+            .Validate(
+                o => !o.EnableRunEndpoint || !string.IsNullOrEmpty(o.RunKey),
+                $"The run-now endpoint is enabled but {ConfigurationKeys.RosterRunKey} is not set; the AppHost sets it.")
             .ValidateOnStart();
 
         builder.Services.AddScoped<TenantRosterWriter>();
@@ -34,7 +37,10 @@ public static class RosterReportsExtensions
         return builder;
     }
 
-    /// <summary>"Run now": an internal endpoint for the dashboard command, off outside Development unless enabled.</summary>
+    /// <summary>
+    /// "Run now": an internal endpoint for the dashboard command, off outside Development unless enabled,
+    /// and only for a caller that sends the run key.
+    /// </summary>
     public static WebApplication MapRosterReportsRunNow(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<RosterReportOptions>>().Value.EnableRunEndpoint)
@@ -45,6 +51,14 @@ public static class RosterReportsExtensions
         return app;
     }
 
-    private static async Task<Ok<RosterRunResult>> RunNow(RosterScheduler scheduler, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await scheduler.RunNowAsync(cancellationToken));
+    private static async Task<Results<Ok<RosterRunSummary>, ProblemHttpResult>> RunNow(
+        HttpRequest request, RosterScheduler scheduler, IOptions<RosterReportOptions> options, CancellationToken cancellationToken)
+    {
+        if (!RunKey.Matches(request.Headers[HeaderNames.RunKey], options.Value.RunKey))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: $"Send the run key in {HeaderNames.RunKey}.");
+        }
+
+        return TypedResults.Ok(RosterRunSummary.Of(await scheduler.RunNowAsync(cancellationToken)));
+    }
 }

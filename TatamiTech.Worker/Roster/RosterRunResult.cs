@@ -21,3 +21,19 @@ public sealed record RosterRunResult(IReadOnlyList<TenantRosterOutcome> Tenants,
 {
     public int Count(RosterOutcome outcome) => Tenants.Count(t => t.Outcome == outcome);
 }
+
+/// <summary>
+/// What "run now" answers: counts only. Which academies were handled, and why one failed, is in the
+/// Worker's logs and traces, not in a response.
+/// </summary>
+public sealed record RosterRunSummary(
+    int Academies, int Written, int AlreadyDone, int ClaimedElsewhere, int Failed, double DurationSeconds)
+{
+    public static RosterRunSummary Of(RosterRunResult result) => new(
+        result.Tenants.Count,
+        result.Count(RosterOutcome.Written),
+        result.Count(RosterOutcome.AlreadyDone),
+        result.Count(RosterOutcome.ClaimedElsewhere),
+        result.Count(RosterOutcome.Failed),
+        Math.Round(result.Duration.TotalSeconds, 3));
+}

@@ -11,19 +11,40 @@ public sealed partial class RosterScheduler(
     TimeProvider clock,
     ILogger<RosterScheduler> logger) : BackgroundService
 {
-    private readonly Channel<TaskCompletionSource<RosterRunResult>> _requests =
-        Channel.CreateUnbounded<TaskCompletionSource<RosterRunResult>>();
+    // One signal slot and one pending run: however many "run now" calls arrive before the scheduler picks
+    // the run up, they all wait for that same run, so callers cannot queue work without bound.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(1);
+    private readonly Lock _pendingLock = new();
+    private TaskCompletionSource<RosterRunResult>? _pending;
 
     public RosterRunResult? LastResult { get; private set; }
 
     public string? LastError { get; private set; }
 
-    /// <summary>Queues a run that refreshes today's reports, and waits for it.</summary>
-    public async Task<RosterRunResult> RunNowAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks for a run that refreshes today's reports and waits for it; joins the run already asked for
+    /// if the scheduler has not started it yet.
+    /// </summary>
+    public Task<RosterRunResult> RunNowAsync(CancellationToken cancellationToken)
     {
-        var request = new TaskCompletionSource<RosterRunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _requests.Writer.WriteAsync(request, cancellationToken);
-        return await request.Task.WaitAsync(cancellationToken);
+        TaskCompletionSource<RosterRunResult> pending;
+        lock (_pendingLock)
+        {
+            pending = _pending ??= new TaskCompletionSource<RosterRunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        _wake.Writer.TryWrite(true);
+        return pending.Task.WaitAsync(cancellationToken);
+    }
+
+    private TaskCompletionSource<RosterRunResult>? TakePending()
+    {
+        lock (_pendingLock)
+        {
+            var pending = _pending;
+            _pending = null;
+            return pending;
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -40,7 +61,12 @@ public sealed partial class RosterScheduler(
             wake.CancelAfter(delay);
             try
             {
-                var request = await _requests.Reader.ReadAsync(wake.Token);
+                await _wake.Reader.ReadAsync(wake.Token);
+                if (TakePending() is not { } request)
+                {
+                    continue;
+                }
+
                 try
                 {
                     request.TrySetResult(await RunAsync(refresh: true, stoppingToken));

@@ -1,4 +1,5 @@
 using System.Net;
+using TatamiTech.Names;
 
 namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
 
@@ -10,11 +11,9 @@ namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
 /// </summary>
 public sealed class HeaderFallbackOptions
 {
-    public const string DefaultHeaderName = "X-Tenant";
-
     private IReadOnlyList<IPNetwork>? _networks;
 
-    public string HeaderName { get; set; } = DefaultHeaderName;
+    public string HeaderName { get; set; } = HeaderNames.Tenant;
 
     /// <summary>CIDR ranges (<c>10.0.0.0/8</c>, <c>::1/128</c>) whose callers' header is believed.</summary>
     public List<string> TrustedNetworks { get; set; } = [];

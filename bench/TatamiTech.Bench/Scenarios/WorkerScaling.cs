@@ -111,7 +111,10 @@ internal static class WorkerScaling
             ["Worker__Roster__RunOnStart"] = "false",
             ["Worker__Roster__Interval"] = "1.00:00:00",
             ["Worker__Roster__EnableRunEndpoint"] = "true",
+            [ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.RosterRunKey)] = RunKey,
         });
+
+    private const string RunKey = "bench-worker-run-key";
 
     /// <returns>The wall time of the call and the number of academies whose report was written.</returns>
     internal static async Task<(TimeSpan Elapsed, int Written)> RunNowAsync(
@@ -120,15 +123,12 @@ internal static class WorkerScaling
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
         var watch = Stopwatch.StartNew();
-        using var response = await client.PostAsync(new Uri(worker.Address, ServicePaths.RosterRunNow), null, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(worker.Address, ServicePaths.RosterRunNow));
+        request.Headers.Add(HeaderNames.RunKey, RunKey);
+        using var response = await client.SendAsync(request, cancellationToken);
         response.EnsureSuccessStatusCode();
         var elapsed = watch.Elapsed;
         var result = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        var written = result.GetProperty("tenants").EnumerateArray().Count(t => t.GetProperty("outcome").ValueKind switch
-        {
-            JsonValueKind.String => t.GetProperty("outcome").GetString() == "Written",
-            _ => t.GetProperty("outcome").GetInt32() == 0,
-        });
-        return (elapsed, written);
+        return (elapsed, result.GetProperty("written").GetInt32());
     }
 }

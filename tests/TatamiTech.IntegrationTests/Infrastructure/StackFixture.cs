@@ -13,6 +13,7 @@ public class StackFixture : IAsyncLifetime
 {
     public const string SigningKey = "integration-tests-signing-key-of-at-least-32-bytes";
     public const string RuntimePassword = "integration-tests-runtime-password";
+    public const string WorkerRunKey = "integration-tests-worker-run-key";
     public const string Issuer = "tatamitech-dev";
     public const string Audience = "tatamitech-api";
 
@@ -46,6 +47,7 @@ public class StackFixture : IAsyncLifetime
             [
                 $"--Parameters:{ResourceNames.JwtSigningKey}={SigningKey}",
                 $"--Parameters:{ResourceNames.RuntimeRolePassword}={RuntimePassword}",
+                $"--Parameters:{ResourceNames.WorkerRunKey}={WorkerRunKey}",
                 .. ExtraArguments,
             ],
             timeout.Token);
@@ -65,6 +67,19 @@ public class StackFixture : IAsyncLifetime
 
         Alpha = await TestTenant.CreateAsync(OwnerConnectionString, "alpha");
         Bravo = await TestTenant.CreateAsync(OwnerConnectionString, "bravo");
+    }
+
+    /// <summary>"Run now" on the Worker, with the key the dashboard's command sends.</summary>
+    public async Task<HttpResponseMessage> RunRosterNowAsync(string? key = WorkerRunKey)
+    {
+        using var worker = new HttpClient { BaseAddress = WorkerAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, ServicePaths.RosterRunNow);
+        if (key is not null)
+        {
+            request.Headers.Add(HeaderNames.RunKey, key);
+        }
+
+        return await worker.SendAsync(request);
     }
 
     public virtual async Task DisposeAsync()

@@ -15,8 +15,7 @@ public sealed class RosterReportsApiShould(StackFixture stack)
     [Fact]
     public async Task ServeEachAcademyItsOwnFiguresAfterARun()
     {
-        using var worker = new HttpClient { BaseAddress = stack.WorkerAddress };
-        using var run = await worker.PostAsync("/jobs/roster-reports/run", content: null);
+        using var run = await stack.RunRosterNowAsync();
         Assert.Equal(HttpStatusCode.OK, run.StatusCode);
 
         foreach (var academy in new[] { s_goldenTiger, s_ironCrane })
@@ -56,8 +55,7 @@ public sealed class RosterReportsApiShould(StackFixture stack)
     [Fact]
     public async Task ListReportsInADateRange()
     {
-        using var worker = new HttpClient { BaseAddress = stack.WorkerAddress };
-        using var run = await worker.PostAsync("/jobs/roster-reports/run", content: null);
+        using var run = await stack.RunRosterNowAsync();
         var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("O");
 
         using var response = await stack.Api.SendAsync(s_goldenTiger, HttpMethod.Get, $"/reports/roster?from={today}&to={today}");
