@@ -115,19 +115,26 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
             tenants.Add(await TenantWithStudentsAsync($"cut{i}", "white", "green"));
         }
 
-        // The first run is cut while the second academy's report is being inserted, inside its transaction.
-        using var cut = new CancellationTokenSource();
-        var interrupted = NewHost(tenants, new CancelOnInsert(cut, insertNumber: 2)).Services.GetRequiredService<RosterReportJob>();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => interrupted.RunAsync(refresh: false, cut.Token));
-        var afterCut = await Task.WhenAll(tenants.Select(CountReportRowsAsync));
-        Assert.Equal(new long[] { 1, 0, 0, 0 }, afterCut);
+        // The second academy's connection is killed by the server right after its report is inserted,
+        // before the commit: the transaction is lost with the session, the claim with it.
+        var kill = new TerminateAfterInsert(stack.OwnerConnectionString, insertNumber: 2);
+        var first = await NewHost(tenants, kill).Services.GetRequiredService<RosterReportJob>()
+            .RunAsync(refresh: false, CancellationToken.None);
+
+        Assert.True(kill.Terminated, "The backend was not terminated: the test did not interrupt anything.");
+        // The cut academy either failed (the next run redoes it) or was redone by a retry in a new
+        // transaction; either way nothing of the lost transaction remains, and the others went on.
+        var cutOutcome = OutcomeOf(first, tenants[1]);
+        Assert.Contains(cutOutcome, new[] { RosterOutcome.Failed, RosterOutcome.Written });
+        var cutRows = cutOutcome == RosterOutcome.Written ? 1 : 0;
+        Assert.All(tenants.Where(t => t != tenants[1]), t => Assert.Equal(RosterOutcome.Written, OutcomeOf(first, t)));
+        Assert.Equal(new long[] { 1, cutRows, 1, 1 }, await Task.WhenAll(tenants.Select(CountReportRowsAsync)));
 
         var next = await NewHost(tenants).Services.GetRequiredService<RosterReportJob>().RunAsync(refresh: false, CancellationToken.None);
 
-        Assert.Equal(RosterOutcome.AlreadyDone, OutcomeOf(next, tenants[0]));
-        Assert.All(tenants.Skip(1), t => Assert.Equal(RosterOutcome.Written, OutcomeOf(next, t)));
-        var afterNext = await Task.WhenAll(tenants.Select(CountReportRowsAsync));
-        Assert.Equal(new long[] { 1, 1, 1, 1 }, afterNext);
+        Assert.Equal(cutRows == 0 ? RosterOutcome.Written : RosterOutcome.AlreadyDone, OutcomeOf(next, tenants[1]));
+        Assert.All(tenants.Where(t => t != tenants[1]), t => Assert.Equal(RosterOutcome.AlreadyDone, OutcomeOf(next, t)));
+        Assert.Equal(new long[] { 1, 1, 1, 1 }, await Task.WhenAll(tenants.Select(CountReportRowsAsync)));
     }
 
     public void Dispose()
@@ -224,24 +231,42 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
         public Task<IReadOnlyList<TenantInfo>> ListAsync(CancellationToken cancellationToken) => Task.FromResult(tenants);
     }
 
-    /// <summary>Cancels the run as the n-th report insert goes out: the interruption lands inside a transaction.</summary>
-    private sealed class CancelOnInsert(CancellationTokenSource run, int insertNumber) : DbCommandInterceptor
+    /// <summary>
+    /// Terminates the session (pg_terminate_backend, from the owner's connection) that has just sent the
+    /// n-th report insert, inside its transaction: a real connection lost mid-transaction.
+    /// </summary>
+    private sealed class TerminateAfterInsert(string ownerConnectionString, int insertNumber) : DbCommandInterceptor
     {
         private int _inserts;
 
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command,
-            CommandEventData eventData,
-            InterceptionResult<DbDataReader> result,
-            CancellationToken cancellationToken = default)
+        public bool Terminated { get; private set; }
+
+        public override async ValueTask<DbDataReader> ReaderExecutedAsync(
+            DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
         {
-            if (command.CommandText.Contains("INSERT INTO roster_reports", StringComparison.Ordinal) && ++_inserts == insertNumber)
+            await TerminateIfDueAsync(command, cancellationToken);
+            return result;
+        }
+
+        public override async ValueTask<int> NonQueryExecutedAsync(
+            DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+        {
+            await TerminateIfDueAsync(command, cancellationToken);
+            return result;
+        }
+
+        private async Task TerminateIfDueAsync(DbCommand command, CancellationToken cancellationToken)
+        {
+            if (!command.CommandText.Contains("INSERT INTO roster_reports", StringComparison.Ordinal) || ++_inserts != insertNumber)
             {
-                run.Cancel();
-                cancellationToken.ThrowIfCancellationRequested();
+                return;
             }
 
-            return ValueTask.FromResult(result);
+            var pid = ((NpgsqlConnection)command.Connection!).ProcessID;
+            await using var owner = new NpgsqlConnection(ownerConnectionString);
+            await owner.OpenAsync(cancellationToken);
+            await using var terminate = new NpgsqlCommand("SELECT pg_terminate_backend($1)", owner) { Parameters = { new() { Value = pid } } };
+            Terminated = (bool)(await terminate.ExecuteScalarAsync(cancellationToken))!;
         }
     }
 }

@@ -56,7 +56,9 @@ public sealed class RosterReportsApiShould(StackFixture stack)
     public async Task ListReportsInADateRange()
     {
         using var run = await stack.RunRosterNowAsync();
-        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("O");
+        Assert.Equal(HttpStatusCode.OK, run.StatusCode);
+        // A report's day is the academy's own calendar day, not UTC's.
+        var today = (await TodayOfAsync(s_goldenTiger)).ToString("O");
 
         using var response = await stack.Api.SendAsync(s_goldenTiger, HttpMethod.Get, $"/reports/roster?from={today}&to={today}");
 
@@ -74,6 +76,18 @@ public sealed class RosterReportsApiShould(StackFixture stack)
         using var response = await stack.Api.SendAsync(s_goldenTiger, HttpMethod.Get, path);
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
+    }
+
+    private async Task<DateOnly> TodayOfAsync(TestTenant academy)
+    {
+        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT time_zone FROM tenants WHERE id = $1", connection)
+        {
+            Parameters = { new() { Value = academy.Id } },
+        };
+        var zone = TimeZoneInfo.FindSystemTimeZoneById((string)(await command.ExecuteScalarAsync())!);
+        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, zone));
     }
 
     private async Task<Dictionary<string, int>> RanksInDatabaseAsync(TestTenant academy)

@@ -83,12 +83,23 @@ public sealed class StudentsApiShould(StackFixture stack)
     [Fact]
     public async Task TreatLikeWildcardsInTheSearchAsText()
     {
-        using var response = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Get, "/students?q=%25");
+        // As a pattern, "%{tag}" and "_{tag}" would match both names; as text, each matches one.
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var plain = await CreateAsync(stack.Alpha, "Plain", $"Name{tag}", UniqueEmail(), "white");
+        var percent = await CreateAsync(stack.Alpha, "Percent", $"Name%{tag}", UniqueEmail(), "white");
+        var underscore = await CreateAsync(stack.Alpha, "Underscore", $"Name_{tag}", UniqueEmail(), "white");
 
-        var page = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(0, page.GetProperty("totalCount").GetInt32());
+        var all = await ListAsync(stack.Alpha, $"/students?q={tag}");
+        var byPercent = await ListAsync(stack.Alpha, $"/students?q=%25{tag}");
+        var byUnderscore = await ListAsync(stack.Alpha, $"/students?q=_{tag}");
+
+        Assert.Equal(new[] { plain, percent, underscore }.Order(), Ids(all).Order());
+        Assert.Equal([percent], Ids(byPercent));
+        Assert.Equal([underscore], Ids(byUnderscore));
     }
+
+    private static IEnumerable<Guid> Ids(JsonElement page) =>
+        page.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("id").GetGuid());
 
     [Theory]
     [InlineData("/students?page=0")]
