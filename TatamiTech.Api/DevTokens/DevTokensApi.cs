@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TatamiTech.Names;
 using TatamiTech.ServiceDefaults.Tenancy.Binding;
+using TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.Api.DevTokens;
@@ -33,7 +34,7 @@ public static class DevTokensApi
         if (IsEnabled(app.Environment, app.Configuration))
         {
             // Anonymous, but still tenant-resolved: the token is for the academy the host names.
-            app.MapPost(ServicePaths.DevTokens, IssueToken).AllowAnonymous().WithTags("Development");
+            app.MapPost(ServicePaths.DevTokens, IssueToken).AllowAnonymous().WithAddressRateLimit().WithTags("Development");
         }
 
         return app;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TatamiTech.ServiceDefaults.Tenancy.Binding;
 using TatamiTech.ServiceDefaults.Tenancy.Context;
+using TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
 using TatamiTech.ServiceDefaults.Tenancy.Resolution;
 using TatamiTech.Tenancy;
 
@@ -14,7 +15,8 @@ namespace TatamiTech.ServiceDefaults.Tenancy;
 /// The tenancy pipeline of an academy-facing HTTP service, in the order of the multitenancy model. One
 /// numbering is shared by these methods, the folders beside this file, the README and the tests:
 /// <list type="number">
-/// <item><b>Resolution</b> (<c>Resolution/</c>): the host names a known academy, else 404.</item>
+/// <item><b>Resolution</b> (<c>Resolution/</c>): the host names a known academy, else 404; then the
+/// academy's rate limit (<c>RateLimiting/</c>), else 429.</item>
 /// <item><b>Authentication</b> (<c>Binding/</c>): a valid JWT bearer token, else 401.</item>
 /// <item><b>Binding</b> (<c>Binding/</c>): the token's <c>tenant_id</c> is that academy's, else 403.</item>
 /// <item><b>Context</b> (<c>Context/</c>): the request enters the academy's tenant context.</item>
@@ -46,6 +48,11 @@ public static class TenancyExtensions
             .Validate(o => o.HeaderFallback.IsValid(), "Tenancy:HeaderFallback:TrustedNetworks holds a value that is not a CIDR network.")
             .ValidateOnStart();
         builder.Services.AddSingleton<TenantResolver>();
+        builder.Services.AddOptions<RateLimitOptions>()
+            .BindConfiguration(RateLimitOptions.SectionName)
+            .Validate(o => o.IsValid(), "Tenancy:RateLimits: PermitsPerSecond must be positive and Burst at least 1.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<TenancyRateLimiter>();
 
         // 2. Authentication and 3. Binding: JWT bearer, and an authenticated caller by default.
         builder.AddJwtAuthentication();
@@ -64,7 +71,8 @@ public static class TenancyExtensions
     /// </summary>
     public static WebApplication UseTenancy(this WebApplication app)
     {
-        app.UseMiddleware<TenantResolutionMiddleware>();   // 1. Resolution
+        app.UseMiddleware<TenantResolutionMiddleware>();   // 1. Resolution,
+        app.UseMiddleware<TenantRateLimitMiddleware>();    //    then the academy's rate limit
         app.UseAuthentication();                           // 2. Authentication
         app.UseMiddleware<TenantBindingMiddleware>();      // 3. Binding,
         app.UseAuthorization();                            //    then the endpoint's policy

@@ -42,4 +42,12 @@ internal static partial class TenancyLog
     [LoggerMessage(EventId = 4006, Level = LogLevel.Debug,
         Message = "Tenant {RequestedSlug} taken from the X-Tenant header (host {Host} names none)")]
     public static partial void TenantFromHeader(ILogger logger, string requestedSlug, string host);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning,
+        Message = "Academy {TenantSlug} is over its rate limit; request refused")]
+    public static partial void AcademyRateLimited(ILogger logger, string tenantSlug);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Warning,
+        Message = "Address {ClientAddress} is over its rate limit for {Path}; request refused")]
+    public static partial void AddressRateLimited(ILogger logger, string clientAddress, string path);
 }

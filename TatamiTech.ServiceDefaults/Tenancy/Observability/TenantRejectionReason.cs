@@ -17,6 +17,12 @@ public enum TenantRejectionReason
 
     /// <summary>A valid token carries no tenant id at all.</summary>
     TokenWithoutTenant,
+
+    /// <summary>The academy sent more requests than its rate limit.</summary>
+    AcademyRateLimited,
+
+    /// <summary>A client address asked for more lookups of unknown hosts, or tokens, than its limit.</summary>
+    AddressRateLimited,
 }
 
 internal static class TenantRejectionReasonExtensions
@@ -28,6 +34,8 @@ internal static class TenantRejectionReasonExtensions
         TenantRejectionReason.HeaderConflict => "header_conflict",
         TenantRejectionReason.TokenTenantMismatch => "token_tenant_mismatch",
         TenantRejectionReason.TokenWithoutTenant => "token_without_tenant",
+        TenantRejectionReason.AcademyRateLimited => "academy_rate_limited",
+        TenantRejectionReason.AddressRateLimited => "address_rate_limited",
         _ => "other",
     };
 }

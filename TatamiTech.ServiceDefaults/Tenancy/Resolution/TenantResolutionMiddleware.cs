@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TatamiTech.ServiceDefaults.Tenancy.Observability;
+using TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
@@ -15,6 +16,7 @@ namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
 internal sealed class TenantResolutionMiddleware(
     RequestDelegate next,
     TenantResolver resolver,
+    TenancyRateLimiter limiter,
     IOptionsMonitor<TenancyOptions> options,
     ILogger<TenantResolutionMiddleware> logger)
 {
@@ -42,7 +44,22 @@ internal sealed class TenantResolutionMiddleware(
         }
 
         var slug = selection.Slug!;
-        var tenant = await resolver.FindAsync(slug, context.RequestAborted);
+        if (!resolver.TryGetCached(slug, out var tenant))
+        {
+            // A lookup that misses the cache costs a directory query: a flood of invented subdomains
+            // from one address is refused before it reaches the database.
+            using var lease = limiter.AcquireForAddress(context.Connection.RemoteIpAddress);
+            if (!lease.IsAcquired)
+            {
+                TenancyLog.AddressRateLimited(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", context.Request.Path);
+                TenancyTelemetry.CountRejection(TenantRejectionReason.AddressRateLimited);
+                await RateLimitProblems.TooManyRequests(context, lease, "Too many requests from this address.");
+                return;
+            }
+
+            tenant = await resolver.FindAsync(slug, context.RequestAborted);
+        }
+
         if (tenant is null)
         {
             TenancyLog.UnknownTenant(logger, TenancyLog.Truncate(host), slug);

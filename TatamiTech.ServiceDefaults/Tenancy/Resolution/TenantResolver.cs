@@ -14,6 +14,9 @@ public sealed class TenantResolver(ITenantDirectory directory, IOptionsMonitor<T
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = options.CurrentValue.CacheSizeLimit });
 
+    /// <summary>Whether the slug's answer (an academy, or none) is cached: a lookup would cost nothing.</summary>
+    public bool TryGetCached(string slug, out TenantInfo? tenant) => _cache.TryGetValue(slug, out tenant);
+
     public async ValueTask<TenantInfo?> FindAsync(string slug, CancellationToken cancellationToken)
     {
         if (_cache.TryGetValue(slug, out TenantInfo? cached))

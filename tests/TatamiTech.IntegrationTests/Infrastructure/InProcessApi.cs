@@ -21,7 +21,8 @@ public sealed class InProcessApi(
     Action<IServiceCollection>? services = null,
     Action<ILoggingBuilder>? logging = null,
     string? runtimeConnectionString = null,
-    bool allowSymmetricKey = true) : WebApplicationFactory<ApiEntryPoint>
+    bool allowSymmetricKey = true,
+    IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<ApiEntryPoint>
 {
     public Task StartAsync()
     {
@@ -37,6 +38,11 @@ public sealed class InProcessApi(
         builder.UseSetting("Jwt:SigningKey", StackFixture.SigningKey);
         builder.UseSetting("Jwt:AllowSymmetricKey", allowSymmetricKey.ToString());
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Information");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (services is not null)
         {
             builder.ConfigureTestServices(services);

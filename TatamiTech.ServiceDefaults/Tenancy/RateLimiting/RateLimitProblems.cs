@@ -1,0 +1,22 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http;
+
+namespace TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
+
+/// <summary>429 problem details with Retry-After, from a refused lease.</summary>
+internal static class RateLimitProblems
+{
+    public static Task TooManyRequests(HttpContext context, RateLimitLease lease, string detail)
+    {
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too Many Requests",
+                type: "https://tools.ietf.org/html/rfc6585#section-4",
+                detail: $"{detail} Retry after {seconds} s.")
+            .ExecuteAsync(context);
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using TatamiTech.ServiceDefaults.Tenancy.Observability;
+using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+
+namespace TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
+
+/// <summary>
+/// Right after step 1, before any token is validated: each academy's requests draw from its own bucket,
+/// so one academy sending far past its limit is refused (429) while the others are served as usual.
+/// Endpoints marked <see cref="AddressRateLimitMetadata"/> also draw from the caller's address bucket.
+/// </summary>
+internal sealed class TenantRateLimitMiddleware(RequestDelegate next, TenancyRateLimiter limiter, ILogger<TenantRateLimitMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (ResolvedTenant.Of(context) is not { } tenant)
+        {
+            await next(context);
+            return;
+        }
+
+        using var academyLease = limiter.AcquireForAcademy(tenant.Id);
+        if (!academyLease.IsAcquired)
+        {
+            TenancyLog.AcademyRateLimited(logger, tenant.Slug);
+            TenancyTelemetry.CountRejection(TenantRejectionReason.AcademyRateLimited);
+            await RateLimitProblems.TooManyRequests(context, academyLease, "This academy is sending more requests than its limit.");
+            return;
+        }
+
+        if (context.GetEndpoint()?.Metadata.GetMetadata<AddressRateLimitMetadata>() is not null)
+        {
+            using var addressLease = limiter.AcquireForAddress(context.Connection.RemoteIpAddress);
+            if (!addressLease.IsAcquired)
+            {
+                TenancyLog.AddressRateLimited(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", context.Request.Path);
+                TenancyTelemetry.CountRejection(TenantRejectionReason.AddressRateLimited);
+                await RateLimitProblems.TooManyRequests(context, addressLease, "Too many requests from this address.");
+                return;
+            }
+        }
+
+        await next(context);
+    }
+}
