@@ -56,7 +56,8 @@ public static class RosterReportsExtensions
     {
         if (!RunKey.Matches(request.Headers[HeaderNames.RunKey], options.Value.RunKey))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: $"Send the run key in {HeaderNames.RunKey}.");
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status401Unauthorized, detail: $"Send the run key in {HeaderNames.RunKey}.");
         }
 
         return TypedResults.Ok(RosterRunSummary.Of(await scheduler.RunNowAsync(cancellationToken)));

@@ -60,6 +60,7 @@ if (options.Runs("overhead") || options.Runs("resolution") || options.Runs("work
             "Correctness under stress, bounded in time; the same properties run as ordinary tests at small size " +
             "(ConcurrentTenantsShould, DatabaseWallShould, PostgresOutageShould, RosterReportJobShould).");
         await IsolationUnderLoad.RunAsync(postgres, api, options, report);
+        await NoisyNeighbourDrill.RunAsync(postgres, options, report);
         await PostgresRestartDrill.RunAsync(postgres, api, report);
         await WorkerKilledDrill.RunAsync(postgres, thousandAcademies ?? await WorkerScaling.PrepareAsync(postgres, 1_000), 1_000, report);
         report.EndSection();

@@ -265,7 +265,10 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
             var pid = ((NpgsqlConnection)command.Connection!).ProcessID;
             await using var owner = new NpgsqlConnection(ownerConnectionString);
             await owner.OpenAsync(cancellationToken);
-            await using var terminate = new NpgsqlCommand("SELECT pg_terminate_backend($1)", owner) { Parameters = { new() { Value = pid } } };
+            await using var terminate = new NpgsqlCommand("SELECT pg_terminate_backend($1)", owner)
+            {
+                Parameters = { new() { Value = pid } },
+            };
             Terminated = (bool)(await terminate.ExecuteScalarAsync(cancellationToken))!;
         }
     }

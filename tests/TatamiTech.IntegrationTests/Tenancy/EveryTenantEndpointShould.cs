@@ -142,7 +142,8 @@ public sealed class EveryTenantEndpointShould(StackFixture stack) : IAsyncLifeti
         var path = endpoint.Pattern
             .Replace("{id:guid}", victimId.ToString(), StringComparison.Ordinal)
             .Replace("{studentId:guid}", victimId.ToString(), StringComparison.Ordinal);
-        Assert.False(path.Contains('{', StringComparison.Ordinal), $"{endpoint.Name}: no sample value for a route parameter; add one here.");
+        Assert.False(
+            path.Contains('{', StringComparison.Ordinal), $"{endpoint.Name}: no sample value for a route parameter; add one here.");
         path += s_queries.GetValueOrDefault(endpoint.Name, string.Empty);
 
         var request = ApiRequests.To(stack.Alpha.Host, new HttpMethod(endpoint.Method), path, token);
@@ -169,7 +170,8 @@ public sealed class EveryTenantEndpointShould(StackFixture stack) : IAsyncLifeti
         await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT row_to_json(s)::text || (SELECT count(*) FROM belt_promotions p WHERE p.tenant_id = s.tenant_id AND p.student_id = s.id) " +
+            "SELECT row_to_json(s)::text || " +
+            "(SELECT count(*) FROM belt_promotions p WHERE p.tenant_id = s.tenant_id AND p.student_id = s.id) " +
             "FROM students s WHERE s.tenant_id = $1 AND s.id = $2",
             connection)
         {

@@ -25,7 +25,8 @@ public sealed class EveryTenantTableShould(StackFixture stack) : IAsyncLifetime
         });
         student.EnsureSuccessStatusCode();
         var id = (await student.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
-        using var promotion = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Post, $"/students/{id}/promotions", new { toRank = "yellow" });
+        using var promotion = await stack.Api.SendAsync(
+            stack.Alpha, HttpMethod.Post, $"/students/{id}/promotions", new { toRank = "yellow" });
         promotion.EnsureSuccessStatusCode();
         using var run = await stack.RunRosterNowAsync();
         run.EnsureSuccessStatusCode();
@@ -47,7 +48,9 @@ public sealed class EveryTenantTableShould(StackFixture stack) : IAsyncLifetime
 
     [Fact]
     public void FindTheTenantTablesInTheCatalog() =>
-        Assert.Superset(new HashSet<string> { "public.students", "public.belt_promotions", "public.roster_reports" }, _alphaRows.Keys.ToHashSet());
+        Assert.Superset(
+            new HashSet<string> { "public.students", "public.belt_promotions", "public.roster_reports" },
+            _alphaRows.Keys.ToHashSet());
 
     [Fact]
     public async Task ShowEveryTableOnlyTheAcademyInScope()

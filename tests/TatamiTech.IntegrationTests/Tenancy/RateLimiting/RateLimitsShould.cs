@@ -26,12 +26,14 @@ public sealed class RateLimitsShould(StackFixture stack)
         // Alpha sends ten times its limit for a second and more; bravo, its ordinary trickle at the same time.
         var flood = Parallel.ForAsync(0, 300, new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (_, ct) =>
         {
-            using var response = await client.SendAsync(ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students?pageSize=1", alphaToken), ct);
+            using var response = await client.SendAsync(
+                ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students?pageSize=1", alphaToken), ct);
             Record(_alphaStatuses, response);
         });
         for (var i = 0; i < 15; i++)
         {
-            using var response = await client.SendAsync(ApiRequests.To(stack.Bravo.Host, HttpMethod.Get, "/students?pageSize=1", bravoToken));
+            using var response = await client.SendAsync(
+                ApiRequests.To(stack.Bravo.Host, HttpMethod.Get, "/students?pageSize=1", bravoToken));
             Record(_bravoStatuses, response);
             await Task.Delay(80);
         }
@@ -121,7 +123,8 @@ public sealed class RateLimitsShould(StackFixture stack)
         }
     }
 
-    private InProcessApi Api(int academyPerSecond = 1000, int academyBurst = 1000, int addressPerSecond = 1000, int addressBurst = 1000) => new(
+    private InProcessApi Api(
+        int academyPerSecond = 1000, int academyBurst = 1000, int addressPerSecond = 1000, int addressBurst = 1000) => new(
         stack,
         services: s => s.AddSingleton<IStartupFilter>(new CallerAddress("198.51.100.20")),
         settings: new Dictionary<string, string>
