@@ -33,7 +33,7 @@ if (Shell.HasTaskset && OperatingSystem.IsLinux())
     System.Diagnostics.Process.GetCurrentProcess().ProcessorAffinity = 0b10;
 }
 
-if (options.Runs("overhead") || options.Runs("resolution") || options.Runs("worker") || options.Runs("drills"))
+if (options.Runs("overhead") || options.Runs("resolution") || options.Runs("worker") || options.Runs("drills") || options.Runs("noisy"))
 {
     await using var postgres = await BenchPostgres.StartAsync();
     await WorkerScaling.MigrateAsync(postgres, "tatamidb");
@@ -60,9 +60,17 @@ if (options.Runs("overhead") || options.Runs("resolution") || options.Runs("work
             "Correctness under stress, bounded in time; the same properties run as ordinary tests at small size " +
             "(ConcurrentTenantsShould, DatabaseWallShould, PostgresOutageShould, RosterReportJobShould).");
         await IsolationUnderLoad.RunAsync(postgres, api, options, report);
-        await NoisyNeighbourDrill.RunAsync(postgres, options, report);
         await PostgresRestartDrill.RunAsync(postgres, api, report);
         await WorkerKilledDrill.RunAsync(postgres, thousandAcademies ?? await WorkerScaling.PrepareAsync(postgres, 1_000), 1_000, report);
+        report.EndSection();
+    }
+
+    if (options.Runs("noisy"))
+    {
+        report.Section(
+            "7. Noisy neighbour",
+            "One academy far over its rate limit beside nineteen ordinary ones (RateLimitsShould at test size).");
+        await NoisyNeighbourDrill.RunAsync(postgres, options, report);
         report.EndSection();
     }
 }

@@ -44,10 +44,10 @@ internal static partial class TenancyLog
     public static partial void TenantFromHeader(ILogger logger, string requestedSlug, string host);
 
     [LoggerMessage(EventId = 4008, Level = LogLevel.Warning,
-        Message = "Academy {TenantSlug} is over its rate limit; request refused")]
-    public static partial void AcademyRateLimited(ILogger logger, string tenantSlug);
+        Message = "Academy {TenantSlug} is over its rate limit; {Refused} requests refused since the last warning")]
+    public static partial void AcademyRateLimited(ILogger logger, string tenantSlug, long refused);
 
     [LoggerMessage(EventId = 4009, Level = LogLevel.Warning,
-        Message = "Address {ClientAddress} is over its rate limit for {Path}; request refused")]
-    public static partial void AddressRateLimited(ILogger logger, string clientAddress, string path);
+        Message = "Address {ClientAddress} is over its rate limit ({Path}); {Refused} requests refused since the last warning")]
+    public static partial void AddressRateLimited(ILogger logger, string clientAddress, string path, long refused);
 }

@@ -12,6 +12,8 @@ public sealed class TenancyRateLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<Guid> _academies;
     private readonly PartitionedRateLimiter<string> _addresses;
+    private readonly RefusalLogThrottle<Guid> _academyWarnings = new(TimeSpan.FromSeconds(1));
+    private readonly RefusalLogThrottle<string> _addressWarnings = new(TimeSpan.FromSeconds(1));
 
     public TenancyRateLimiter(IOptions<RateLimitOptions> options)
     {
@@ -24,8 +26,16 @@ public sealed class TenancyRateLimiter : IDisposable
 
     public RateLimitLease AcquireForAcademy(Guid academyId) => _academies.AttemptAcquire(academyId);
 
-    public RateLimitLease AcquireForAddress(IPAddress? address) =>
-        _addresses.AttemptAcquire(address is null ? "unknown" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString());
+    public RateLimitLease AcquireForAddress(IPAddress? address) => _addresses.AttemptAcquire(Key(address));
+
+    /// <summary>How many refusals of this academy to report in a warning now (0: only count this one).</summary>
+    internal long AcademyRefusalsToLog(Guid academyId) => _academyWarnings.Refused(academyId);
+
+    /// <summary>How many refusals of this address to report in a warning now (0: only count this one).</summary>
+    internal long AddressRefusalsToLog(IPAddress? address) => _addressWarnings.Refused(Key(address));
+
+    private static string Key(IPAddress? address) =>
+        address is null ? "unknown" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
 
     public void Dispose()
     {

@@ -23,7 +23,11 @@ internal sealed class TenantRateLimitMiddleware(RequestDelegate next, TenancyRat
         using var academyLease = limiter.AcquireForAcademy(tenant.Id);
         if (!academyLease.IsAcquired)
         {
-            TenancyLog.AcademyRateLimited(logger, tenant.Slug);
+            if (limiter.AcademyRefusalsToLog(tenant.Id) is > 0 and var refused)
+            {
+                TenancyLog.AcademyRateLimited(logger, tenant.Slug, refused);
+            }
+
             TenancyTelemetry.CountRejection(TenantRejectionReason.AcademyRateLimited);
             await RateLimitProblems.TooManyRequests(context, academyLease, "This academy is sending more requests than its limit.");
             return;
@@ -34,9 +38,7 @@ internal sealed class TenantRateLimitMiddleware(RequestDelegate next, TenancyRat
             using var addressLease = limiter.AcquireForAddress(context.Connection.RemoteIpAddress);
             if (!addressLease.IsAcquired)
             {
-                TenancyLog.AddressRateLimited(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", context.Request.Path);
-                TenancyTelemetry.CountRejection(TenantRejectionReason.AddressRateLimited);
-                await RateLimitProblems.TooManyRequests(context, addressLease, "Too many requests from this address.");
+                await RateLimitProblems.AddressOverLimit(context, addressLease, limiter, logger);
                 return;
             }
         }

@@ -51,9 +51,7 @@ internal sealed class TenantResolutionMiddleware(
             using var lease = limiter.AcquireForAddress(context.Connection.RemoteIpAddress);
             if (!lease.IsAcquired)
             {
-                TenancyLog.AddressRateLimited(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", context.Request.Path);
-                TenancyTelemetry.CountRejection(TenantRejectionReason.AddressRateLimited);
-                await RateLimitProblems.TooManyRequests(context, lease, "Too many requests from this address.");
+                await RateLimitProblems.AddressOverLimit(context, lease, limiter, logger);
                 return;
             }
 
