@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace TatamiTech.AppHost.Postgres;
@@ -22,15 +23,14 @@ internal static class LocalPostgresCluster
         }
 
         Directory.CreateDirectory(data.DataDirectory);
-        await File.WriteAllTextAsync(data.PasswordFile, password, ct);
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(data.PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             File.SetUnixFileMode(data.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
         try
         {
+            await WritePasswordFileAsync(data.PasswordFile, password, ct);
             if (runAsPostgresUser)
             {
                 await ProcessRunner.RunAsync("chown", ["postgres:postgres", data.DataDirectory, data.PasswordFile], logger, ct);
@@ -57,5 +57,21 @@ internal static class LocalPostgresCluster
         {
             File.Delete(data.PasswordFile);
         }
+    }
+
+    /// <summary>
+    /// Owner-only from the moment it exists (no window between writing and a chmod), and only as a new file:
+    /// a file or link already there is an error rather than something to write the password through.
+    /// </summary>
+    internal static async Task WritePasswordFileAsync(string path, string password, CancellationToken ct)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using var stream = new FileStream(path, options);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(password), ct);
     }
 }

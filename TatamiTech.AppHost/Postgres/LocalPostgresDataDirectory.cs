@@ -1,15 +1,18 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace TatamiTech.AppHost.Postgres;
 
 /// <summary>
-/// A throw-away data directory per AppHost run, under one root. Each run directory records the AppHost's
-/// process id; a directory whose AppHost is gone (a hard kill) is removed at the next start, after
-/// stopping any server still running in it.
+/// A throw-away data directory per AppHost run, under one root of this user's own. Each run directory records
+/// the AppHost's process id; a directory whose AppHost is gone (a hard kill) is removed at the next start,
+/// after stopping the server still running in it, if any.
 /// </summary>
 internal sealed class LocalPostgresDataDirectory
 {
     private const string OwnerFileName = "owner.pid";
+    private const string RootName = "tatamitech-postgres";
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     private LocalPostgresDataDirectory(string runDirectory)
     {
@@ -23,27 +26,118 @@ internal sealed class LocalPostgresDataDirectory
 
     public string PasswordFile => Path.Combine(RunDirectory, "pwfile");
 
-    public static string DefaultRoot => Path.Combine(Path.GetTempPath(), "tatamitech-postgres");
+    /// <summary>
+    /// A root of this user's own, never a name shared in /tmp: whoever can write in the root can plant run
+    /// directories and pid files for the AppHost to act on.
+    /// </summary>
+    public static string DefaultRoot
+    {
+        get
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                // The temp folder is the user's own there (%LOCALAPPDATA%\Temp).
+                return Path.Combine(Path.GetTempPath(), RootName);
+            }
+
+            // XDG_RUNTIME_DIR is the user's own (0700). Not as root: the server then runs as postgres and must
+            // walk down to its data directory, which /run/user/0 does not let it do.
+            var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+            if (!Environment.IsPrivilegedProcess && runtime is not null && Path.IsPathFullyQualified(runtime)
+                && Directory.Exists(runtime))
+            {
+                return Path.Combine(runtime, RootName);
+            }
+
+            return Path.Combine(Path.GetTempPath(), $"{RootName}-{UnixFileStatus.EffectiveUserId}");
+        }
+    }
 
     public static LocalPostgresDataDirectory CreateForThisRun(string root, Action<string> log)
     {
-        Directory.CreateDirectory(root);
+        // One spelling of the root, so that a server's data directory compares equal from one run to the next.
+        root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        PrepareRoot(root);
         RemoveAbandoned(root, log);
 
         var run = Path.Combine(root, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}"[..32]);
-        Directory.CreateDirectory(run);
-        AllowTraversal(root);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(run);
+        }
+        else
+        {
+            Directory.CreateDirectory(run, OwnerOnly);
+        }
+
         AllowTraversal(run);
-        File.WriteAllText(Path.Combine(run, OwnerFileName), Environment.ProcessId.ToString());
+        File.WriteAllText(Path.Combine(run, OwnerFileName), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         return new LocalPostgresDataDirectory(run);
     }
 
     /// <summary>Stops the server if it still runs, then deletes the run directory.</summary>
     public void Remove(TimeSpan waitForServer)
     {
-        StopServer(RunDirectory, waitForServer);
+        StopServer(RunDirectory, waitForServer, log: null);
         TryDelete(RunDirectory);
     }
+
+    /// <summary>
+    /// Creates the root for its owner only, or accepts an existing one only if it is a directory (not a link)
+    /// of this user that other users cannot write to. Checked after creating: whether made just now or found,
+    /// what is checked is what will be used.
+    /// </summary>
+    private static void PrepareRoot(string root)
+    {
+        if (new DirectoryInfo(root).LinkTarget is not null)
+        {
+            throw Refuse(root, "is a symbolic link");
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(root);
+            return;
+        }
+
+        // The parents as any directory (the path down must stay walkable for the postgres user), the root 0700.
+        Directory.CreateDirectory(Path.GetDirectoryName(root) ?? root);
+        Directory.CreateDirectory(root, OwnerOnly);
+
+        // Elsewhere (macOS) there is no statx; the default root there is in the user's own $TMPDIR.
+        if (OperatingSystem.IsLinux())
+        {
+            var status = UnixFileStatus.Of(root, followLinks: false)
+                ?? throw Refuse(root, "cannot be examined (statx failed)");
+            var me = UnixFileStatus.EffectiveUserId;
+            if (status.IsSymbolicLink)
+            {
+                throw Refuse(root, "is a symbolic link");
+            }
+
+            if (!status.IsDirectory)
+            {
+                throw Refuse(root, "is not a directory");
+            }
+
+            if (status.OwnerId != me)
+            {
+                throw Refuse(root, $"is owned by user id {status.OwnerId}, not by this user ({me})");
+            }
+
+            if (status.IsWritableByOthers)
+            {
+                throw Refuse(root, "can be written by other users");
+            }
+        }
+
+        AllowTraversal(root);
+    }
+
+    private static DistributedApplicationException Refuse(string root, string reason) => new(
+        $"The Postgres data root '{root}' {reason}. Someone else could plant run directories and pid files in it " +
+        $"for this AppHost to act on. Remove it (it only holds throw-away clusters), or set " +
+        $"{TatamiDatabaseExtensions.DataRootKey} to a directory of your own.");
 
     /// <summary>
     /// The server runs as another user than the AppHost when the AppHost is root: it must be able to
@@ -64,48 +158,113 @@ internal sealed class LocalPostgresDataDirectory
     {
         foreach (var run in Directory.GetDirectories(root, "run-*"))
         {
-            var ownerFile = Path.Combine(run, OwnerFileName);
-            if (File.Exists(ownerFile)
-                && int.TryParse(File.ReadAllText(ownerFile).Trim(), out var owner)
-                && IsAlive(owner))
+            if (Owner(run) is { } owner && IsAlive(owner))
             {
                 continue;
             }
 
             log($"Removing data directory left by an AppHost that is gone: {run}");
-            StopServer(run, TimeSpan.Zero);
+            StopServer(run, TimeSpan.Zero, log);
             TryDelete(run);
         }
     }
 
-    private static void StopServer(string run, TimeSpan wait)
+    /// <summary>
+    /// The AppHost of a run directory: its owner.pid, or while that is not written yet (another AppHost is
+    /// creating the directory at this very moment) the process id in the directory's name.
+    /// </summary>
+    private static int? Owner(string run)
     {
-        var postmasterPid = Path.Combine(run, "data", "postmaster.pid");
+        var ownerFile = Path.Combine(run, OwnerFileName);
+        if (File.Exists(ownerFile))
+        {
+            return ReadProcessId(ownerFile);
+        }
+
+        var parts = Path.GetFileName(run).Split('-');
+        return parts.Length > 1 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0
+            ? pid
+            : null;
+    }
+
+    private static void StopServer(string run, TimeSpan wait, Action<string>? log)
+    {
+        var dataDirectory = Path.Combine(run, "data");
+        var postmasterPid = Path.Combine(dataDirectory, "postmaster.pid");
         var deadline = Stopwatch.StartNew();
         while (File.Exists(postmasterPid) && deadline.Elapsed < wait)
         {
             Thread.Sleep(100);
         }
 
-        if (!File.Exists(postmasterPid))
+        if (!File.Exists(postmasterPid) || ReadProcessId(postmasterPid) is not { } pid || !IsAlive(pid))
         {
+            return;
+        }
+
+        if (!IsServerOf(pid, dataDirectory))
+        {
+            log?.Invoke($"Not stopping process {pid} named in {postmasterPid}: it is not a postgres server of that directory.");
             return;
         }
 
         try
         {
-            var pid = int.Parse(File.ReadLines(postmasterPid).First().Trim());
-            if (IsAlive(pid))
-            {
-                using var process = Process.GetProcessById(pid);
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(TimeSpan.FromSeconds(5));
-            }
+            using var process = Process.GetProcessById(pid);
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(TimeSpan.FromSeconds(5));
         }
-        catch (Exception ex) when (ex is IOException or FormatException or InvalidOperationException or ArgumentException
-            or System.ComponentModel.Win32Exception)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or System.ComponentModel.Win32Exception)
         {
             // The server exited while we looked: nothing left to stop.
+        }
+    }
+
+    /// <summary>
+    /// A pid file is only a claim: the number may belong to another process by now, or have been written by
+    /// someone else. A postgres server that wrote postmaster.pid has changed into its data directory first,
+    /// so the process must run the postgres program with that very directory (same device and inode) as its
+    /// working directory. /proc answers only for processes of this user (or any, as root), which are the only
+    /// ones that may be stopped anyway. Without /proc (macOS, Windows) nothing is stopped.
+    /// </summary>
+    private static bool IsServerOf(int pid, string dataDirectory)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            // A server whose package was upgraded under it runs a "(deleted)" program.
+            var program = new FileInfo($"/proc/{pid}/exe").LinkTarget?.Replace(" (deleted)", string.Empty, StringComparison.Ordinal);
+            if (Path.GetFileName(program) != "postgres")
+            {
+                return false;
+            }
+
+            var workingDirectory = UnixFileStatus.Of($"/proc/{pid}/cwd", followLinks: true);
+            var data = UnixFileStatus.Of(dataDirectory, followLinks: false);
+            return workingDirectory is { } cwd && data is { IsDirectory: true } dir && cwd.IsSameFileAs(dir);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The number on a pid file's first line; null for anything else (empty, garbage, unreadable).</summary>
+    private static int? ReadProcessId(string pidFile)
+    {
+        try
+        {
+            using var reader = new StreamReader(pidFile);
+            var line = reader.ReadLine()?.Trim();
+            return int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0 ? pid : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
@@ -116,7 +275,7 @@ internal sealed class LocalPostgresDataDirectory
             using var process = Process.GetProcessById(pid);
             return !process.HasExited;
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
             return false;
         }

@@ -117,14 +117,19 @@ internal static class Startup
 
     private static List<int> StackProcesses()
     {
-        string[] markers =
-            ["TatamiTech.AppHost", "TatamiTech.Api", "TatamiTech.Worker", "tatamitech-postgres/run-", "aspire.hosting.orchestration"];
+        string[] markers = ["TatamiTech.AppHost", "TatamiTech.Api", "TatamiTech.Worker", "aspire.hosting.orchestration"];
         var self = Environment.ProcessId;
         return Directory.EnumerateDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && pid != self && markers.Any(m => Command(pid).Contains(m, StringComparison.Ordinal)))
+            .Where(pid => pid > 0 && pid != self && IsStackProcess(Command(pid), markers))
             .ToList();
     }
+
+    // The local server's data root is tatamitech-postgres-<uid> in the temp folder, or tatamitech-postgres in
+    // XDG_RUNTIME_DIR: its command line names a run directory under either.
+    private static bool IsStackProcess(string command, string[] markers) =>
+        markers.Any(m => command.Contains(m, StringComparison.Ordinal))
+        || (command.Contains("tatamitech-postgres", StringComparison.Ordinal) && command.Contains("/run-", StringComparison.Ordinal));
 
     private static string Command(int pid)
     {
