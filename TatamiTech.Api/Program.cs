@@ -12,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddTenancy();
 builder.AddTatamiData();
+builder.AddTenantChangeListener();
 builder.AddDatabaseOutageProblems();
 builder.AddDevTokens();
 

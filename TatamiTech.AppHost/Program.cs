@@ -9,6 +9,11 @@ var jwtSigningKey = builder.AddParameter(
     new GenerateParameterDefault { MinLength = 48, Special = false },
     secret: true,
     persist: true);
+var platformSigningKey = builder.AddParameter(
+    ResourceNames.PlatformSigningKey,
+    new GenerateParameterDefault { MinLength = 48, Special = false },
+    secret: true,
+    persist: true);
 var workerRunKey = builder.AddParameter(
     ResourceNames.WorkerRunKey,
     new GenerateParameterDefault { MinLength = 32, Special = false },
@@ -19,6 +24,7 @@ var workerRunKey = builder.AddParameter(
 var migrations = builder.AddProject<Projects.TatamiTech_MigrationService>(ResourceNames.Migrations)
     .WithReference(database.Owner)
     .WithReference(database.Runtime)
+    .WithReference(database.Platform)
     .WaitFor(database.Owner);
 
 builder.AddProject<Projects.TatamiTech_Api>(ResourceNames.Api)
@@ -43,5 +49,12 @@ builder.AddProject<Projects.TatamiTech_Worker>(ResourceNames.Worker)
             PrepareRequest = async context => context.Request.Headers.Add(
                 HeaderNames.RunKey, await workerRunKey.Resource.GetValueAsync(context.CancellationToken)),
         });
+
+// The only process that writes the academy directory, as its own role; operators call it.
+builder.AddProject<Projects.TatamiTech_Platform>(ResourceNames.Platform)
+    .WithReference(database.Platform)
+    .WaitForCompletion(migrations)
+    .WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtSigningKey), platformSigningKey)
+    .WithHttpHealthCheck(ServicePaths.Health);
 
 builder.Build().Run();

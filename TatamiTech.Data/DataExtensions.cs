@@ -65,4 +65,14 @@ public static class DataExtensions
         builder.Services.AddSingleton<ITenantDirectory, NpgsqlTenantDirectory>();
         return builder;
     }
+
+    /// <summary>
+    /// For a service that caches academies: a listening connection that drops an academy from the caches
+    /// as soon as the platform announces a change to it.
+    /// </summary>
+    public static TBuilder AddTenantChangeListener<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHostedService<TenantChangeListener>();
+        return builder;
+    }
 }

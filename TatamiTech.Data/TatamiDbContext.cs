@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TatamiTech.Data.Guard;
+using TatamiTech.Data.Platform;
 using TatamiTech.Data.Promotions;
 using TatamiTech.Data.Reports;
 using TatamiTech.Data.Students;
@@ -26,6 +27,8 @@ public sealed class TatamiDbContext(DbContextOptions<TatamiDbContext> options, I
     public DbSet<RosterReport> RosterReports => Set<RosterReport>();
 
     public DbSet<BeltPromotion> BeltPromotions => Set<BeltPromotion>();
+
+    public DbSet<PlatformAuditEntry> PlatformAudit => Set<PlatformAuditEntry>();
 
     /// <summary>
     /// The tenant in scope, read by the query filters on every query and by the wall on every command.

@@ -13,6 +13,13 @@ namespace TatamiTech.MigrationService;
 
 internal static partial class DatabaseMigrator
 {
+    /// <summary>The services' roles, each with the connection its password comes from.</summary>
+    private static readonly (string Role, string Connection)[] s_serviceRoles =
+    [
+        (DatabaseRoles.Runtime, ConnectionNames.Runtime),
+        (DatabaseRoles.Platform, ConnectionNames.Platform),
+    ];
+
     /// <summary>
     /// Brings the schema up to date as the database owner (<see cref="ConnectionNames.Owner"/>; EF Core
     /// holds a database lock while migrating, so two runs do not race), lets the runtime role log in with
@@ -35,7 +42,10 @@ internal static partial class DatabaseMigrator
             await owner.Database.MigrateAsync(cancellationToken);
             LogMigrated(logger, pending.Count);
 
-            await RuntimeLogin.EnableAsync(owner, configuration.GetConnectionString(ConnectionNames.Runtime), cancellationToken);
+            foreach (var (role, connection) in s_serviceRoles)
+            {
+                await RoleLogin.EnableAsync(owner, role, configuration.GetConnectionString(connection), cancellationToken);
+            }
 
             if (app.Services.GetRequiredService<IHostEnvironment>().IsDevelopment())
             {

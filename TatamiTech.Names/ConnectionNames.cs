@@ -11,4 +11,7 @@ public static class ConnectionNames
 
     /// <summary>The runtime role: what every query of the API and the Worker runs on.</summary>
     public const string Runtime = ResourceNames.RuntimeDatabase;
+
+    /// <summary>The platform role: the platform service's only connection.</summary>
+    public const string Platform = ResourceNames.PlatformDatabase;
 }

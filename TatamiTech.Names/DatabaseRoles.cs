@@ -5,4 +5,10 @@ public static class DatabaseRoles
 {
     /// <summary>The role the API and the Worker run as: not superuser, not owner, not BYPASSRLS.</summary>
     public const string Runtime = "tatami_app";
+
+    /// <summary>
+    /// The platform service's role: the only one that writes the academy directory; it reaches an
+    /// academy's rows only inside that academy's tenant scope, as row-level security still binds it.
+    /// </summary>
+    public const string Platform = "tatami_platform";
 }

@@ -13,6 +13,14 @@ public static class ResourceNames
 
     public const string RuntimeRolePassword = "tatamidb-runtime-password";
 
+    /// <summary>The same database as the platform role: the academy directory and academies' lifecycles.</summary>
+    public const string PlatformDatabase = "tatamidb-platform";
+
+    public const string PlatformRolePassword = "tatamidb-platform-password";
+
+    /// <summary>The HS256 development key of operator tokens (a key of its own: academy tokens never pass).</summary>
+    public const string PlatformSigningKey = "platform-signing-key";
+
     public const string JwtSigningKey = "jwt-signing-key";
 
     /// <summary>The secret that starts a roster run on the Worker, sent by the dashboard's command.</summary>
@@ -24,4 +32,7 @@ public static class ResourceNames
     public const string Api = "api";
 
     public const string Worker = "worker";
+
+    /// <summary>The platform service: provisions, suspends and resumes academies.</summary>
+    public const string Platform = "platform";
 }

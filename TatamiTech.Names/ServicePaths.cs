@@ -12,6 +12,9 @@ public static class ServicePaths
     /// <summary>The API's development token endpoint, on an academy's host.</summary>
     public const string DevTokens = "/dev/tokens";
 
+    /// <summary>The platform service's development operator-token endpoint.</summary>
+    public const string DevOperatorTokens = "/dev/operator-tokens";
+
     /// <summary>The Worker's "run the roster job now" endpoint, behind the dashboard command.</summary>
     public const string RosterRunNow = "/jobs/roster-reports/run";
 }

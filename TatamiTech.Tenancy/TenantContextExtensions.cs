@@ -14,6 +14,7 @@ public static class TenantContextExtensions
     {
         // Try: the data layer and the HTTP pipeline both need it, and either may be added first.
         services.TryAddScoped<ITenantContext, TenantContext>();
+        services.TryAddSingleton<TenantDirectoryChanges>();
         return services;
     }
 }

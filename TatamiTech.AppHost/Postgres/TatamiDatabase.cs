@@ -1,9 +1,10 @@
 namespace TatamiTech.AppHost.Postgres;
 
 /// <summary>
-/// One database, two ways in: <paramref name="Owner"/> for migrations, <paramref name="Runtime"/> for
-/// everything the services do.
+/// One database, three ways in: <paramref name="Owner"/> for migrations, <paramref name="Runtime"/> for
+/// everything the academy-facing services do, <paramref name="Platform"/> for the academy lifecycle.
 /// </summary>
 public sealed record TatamiDatabase(
     IResourceBuilder<IResourceWithConnectionString> Owner,
-    IResourceBuilder<IResourceWithConnectionString> Runtime);
+    IResourceBuilder<IResourceWithConnectionString> Runtime,
+    IResourceBuilder<IResourceWithConnectionString> Platform);

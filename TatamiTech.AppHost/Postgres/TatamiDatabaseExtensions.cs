@@ -11,23 +11,33 @@ internal static class TatamiDatabaseExtensions
 
     /// <summary>
     /// The application database, the same shape in either mode: the database resource
-    /// (<see cref="ResourceNames.OwnerDatabase"/>, the owner) and a connection string for the runtime role
-    /// (<see cref="ResourceNames.RuntimeDatabase"/>) on the same server, with its own generated password.
+    /// (<see cref="ResourceNames.OwnerDatabase"/>, the owner) and connection strings for the runtime role
+    /// (<see cref="ResourceNames.RuntimeDatabase"/>) and the platform role (<see cref="ResourceNames.PlatformDatabase"/>)
+    /// on the same server, each with its own generated password.
     /// </summary>
     public static TatamiDatabase AddTatamiDatabase(this IDistributedApplicationBuilder builder)
     {
         var (owner, endpoint) = AddOwnerDatabase(builder);
+        var runtime = AddRoleConnection(
+            builder, endpoint, ResourceNames.RuntimeDatabase, ResourceNames.RuntimeRolePassword, DatabaseRoles.Runtime);
+        var platform = AddRoleConnection(
+            builder, endpoint, ResourceNames.PlatformDatabase, ResourceNames.PlatformRolePassword, DatabaseRoles.Platform);
+        return new TatamiDatabase(owner, runtime, platform);
+    }
+
+    private static IResourceBuilder<IResourceWithConnectionString> AddRoleConnection(
+        IDistributedApplicationBuilder builder, EndpointReference endpoint, string name, string passwordName, string role)
+    {
         var password = builder.AddParameter(
-            ResourceNames.RuntimeRolePassword,
+            passwordName,
             new GenerateParameterDefault { MinLength = 32, Special = false },
             secret: true,
             persist: true);
-        var runtime = builder.AddConnectionString(
-            ResourceNames.RuntimeDatabase,
+        return builder.AddConnectionString(
+            name,
             ReferenceExpression.Create(
                 $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};" +
-                $"Username={DatabaseRoles.Runtime};Password={password.Resource};Database={ResourceNames.OwnerDatabase}"));
-        return new TatamiDatabase(owner, runtime);
+                $"Username={role};Password={password.Resource};Database={ResourceNames.OwnerDatabase}"));
     }
 
     private static (IResourceBuilder<IResourceWithConnectionString> Database, EndpointReference Server) AddOwnerDatabase(

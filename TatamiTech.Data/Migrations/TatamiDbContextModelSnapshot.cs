@@ -22,6 +22,53 @@ namespace TatamiTech.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("TatamiTech.Data.Platform.PlatformAuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("AcademyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("academy_id");
+
+                    b.Property<string>("AcademySlug")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("academy_slug");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Operator")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("operator");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_platform_audit");
+
+                    b.HasIndex("AcademyId", "OccurredAt")
+                        .HasDatabaseName("ix_platform_audit_academy_id_occurred_at");
+
+                    b.ToTable("platform_audit", (string)null);
+                });
+
             modelBuilder.Entity("TatamiTech.Data.Promotions.BeltPromotion", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -185,6 +232,21 @@ namespace TatamiTech.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("slug");
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("active")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("SuspendedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("suspended_at");
+
+                    b.Property<string>("SuspendedReason")
+                        .HasColumnType("text")
+                        .HasColumnName("suspended_reason");
+
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -199,7 +261,10 @@ namespace TatamiTech.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_tenants_slug");
 
-                    b.ToTable("tenants", (string)null);
+                    b.ToTable("tenants", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_tenants_status", "status IN ('active', 'suspended')");
+                        });
                 });
 
             modelBuilder.Entity("TatamiTech.Data.Promotions.BeltPromotion", b =>

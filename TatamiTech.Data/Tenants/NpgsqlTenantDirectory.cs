@@ -11,7 +11,7 @@ internal sealed class NpgsqlTenantDirectory(NpgsqlDataSource dataSource) : ITena
 {
     public async Task<TenantInfo?> FindBySlugAsync(string slug, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT id, slug, name FROM tenants WHERE slug = $1");
+        await using var command = dataSource.CreateCommand("SELECT id, slug, name, status FROM tenants WHERE slug = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = slug });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
@@ -19,7 +19,7 @@ internal sealed class NpgsqlTenantDirectory(NpgsqlDataSource dataSource) : ITena
 
     public async Task<IReadOnlyList<TenantInfo>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT id, slug, name FROM tenants ORDER BY slug");
+        await using var command = dataSource.CreateCommand("SELECT id, slug, name, status FROM tenants ORDER BY slug");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var tenants = new List<TenantInfo>();
         while (await reader.ReadAsync(cancellationToken))
@@ -31,5 +31,5 @@ internal sealed class NpgsqlTenantDirectory(NpgsqlDataSource dataSource) : ITena
     }
 
     private static TenantInfo Read(NpgsqlDataReader reader) =>
-        new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2));
+        new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3) == TenantStatuses.Suspended);
 }

@@ -13,4 +13,11 @@ public sealed class Tenant
     public string TimeZone { get; set; } = "UTC";
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary><see cref="TenantStatuses.Active"/> or <see cref="TenantStatuses.Suspended"/>.</summary>
+    public string Status { get; set; } = TenantStatuses.Active;
+
+    public string? SuspendedReason { get; set; }
+
+    public DateTimeOffset? SuspendedAt { get; set; }
 }

@@ -11,5 +11,8 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         builder.HasIndex(t => t.Slug).IsUnique();
         builder.Property(t => t.CreatedAt).HasDefaultValueSql("now()");
         builder.Property(t => t.TimeZone).HasDefaultValue("UTC");
+        builder.Property(t => t.Status).HasDefaultValue(TenantStatuses.Active);
+        builder.ToTable(t => t.HasCheckConstraint(
+            "ck_tenants_status", $"status IN ('{TenantStatuses.Active}', '{TenantStatuses.Suspended}')"));
     }
 }

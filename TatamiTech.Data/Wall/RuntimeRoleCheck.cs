@@ -13,7 +13,12 @@ public static class RuntimeRoleCheck
     /// such a role, or a role that can create roles, could become one; and a member of the roles that run
     /// programs on the server or read and write its files can reach the data around the database.
     /// </summary>
-    public static async Task VerifyRuntimeRoleAsync(this IHost app, CancellationToken cancellationToken = default)
+    public static Task VerifyRuntimeRoleAsync(this IHost app, CancellationToken cancellationToken = default) =>
+        app.VerifyDatabaseRoleAsync(ConnectionNames.Runtime, DatabaseRoles.Runtime, cancellationToken);
+
+    /// <summary>The same check for a service's own connection and the role it should run as.</summary>
+    public static async Task VerifyDatabaseRoleAsync(
+        this IHost app, string connectionName, string expectedRole, CancellationToken cancellationToken = default)
     {
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
         await using var command = dataSource.CreateCommand("""
@@ -46,8 +51,8 @@ public static class RuntimeRoleCheck
         if (problem is not null)
         {
             throw new InvalidOperationException(
-                $"The database role '{role}' of {ConfigurationKeys.ConnectionString(ConnectionNames.Runtime)} {problem}, so " +
-                $"row-level security would not separate academies. Connect as the runtime role '{DatabaseRoles.Runtime}' " +
+                $"The database role '{role}' of {ConfigurationKeys.ConnectionString(connectionName)} {problem}, so " +
+                $"row-level security would not separate academies. Connect as the role '{expectedRole}' " +
                 $"(the AppHost does); the schema owner belongs only to the migration service " +
                 $"({ConfigurationKeys.ConnectionString(ConnectionNames.Owner)}).");
         }

@@ -23,6 +23,14 @@ public sealed partial class RosterReportJob(
         foreach (var tenant in await directory.ListAsync(cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (tenant.Suspended)
+            {
+                // A suspended academy gets no new reports; its data stays as it was until resumed or erased.
+                RosterTelemetry.TenantsSkipped.Add(1);
+                outcomes.Add(new TenantRosterOutcome(tenant.Slug, RosterOutcome.Suspended, null, null));
+                continue;
+            }
+
             outcomes.Add(await RunForTenantAsync(tenant, now, refresh, cancellationToken));
         }
 

@@ -13,6 +13,9 @@ public enum RosterOutcome
 
     /// <summary>It failed; a later run tries again.</summary>
     Failed,
+
+    /// <summary>The academy is suspended: skipped.</summary>
+    Suspended,
 }
 
 public sealed record TenantRosterOutcome(string Tenant, RosterOutcome Outcome, DateOnly? Period, string? Error);
@@ -27,7 +30,7 @@ public sealed record RosterRunResult(IReadOnlyList<TenantRosterOutcome> Tenants,
 /// Worker's logs and traces, not in a response.
 /// </summary>
 public sealed record RosterRunSummary(
-    int Academies, int Written, int AlreadyDone, int ClaimedElsewhere, int Failed, double DurationSeconds)
+    int Academies, int Written, int AlreadyDone, int ClaimedElsewhere, int Failed, int Suspended, double DurationSeconds)
 {
     public static RosterRunSummary Of(RosterRunResult result) => new(
         result.Tenants.Count,
@@ -35,5 +38,6 @@ public sealed record RosterRunSummary(
         result.Count(RosterOutcome.AlreadyDone),
         result.Count(RosterOutcome.ClaimedElsewhere),
         result.Count(RosterOutcome.Failed),
+        result.Count(RosterOutcome.Suspended),
         Math.Round(result.Duration.TotalSeconds, 3));
 }

@@ -17,6 +17,9 @@ internal static class RosterTelemetry
     public static readonly Counter<long> TenantsFailed = s_meter.CreateCounter<long>(
         "tatamitech.roster.tenants_failed", "{tenant}", "Academies whose roster report failed; retried on a later run.");
 
+    public static readonly Counter<long> TenantsSkipped = s_meter.CreateCounter<long>(
+        "tatamitech.roster.tenants_skipped", "{tenant}", "Academies skipped because the platform suspended them.");
+
     public static readonly Histogram<double> RunDuration = s_meter.CreateHistogram<double>(
         "tatamitech.roster.run.duration", "s", "Time of a whole run over every academy.");
 }

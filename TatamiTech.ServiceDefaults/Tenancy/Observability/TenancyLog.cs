@@ -50,4 +50,7 @@ internal static partial class TenancyLog
     [LoggerMessage(EventId = 4009, Level = LogLevel.Warning,
         Message = "Address {ClientAddress} is over its rate limit ({Path}); {Refused} requests refused since the last warning")]
     public static partial void AddressRateLimited(ILogger logger, string clientAddress, string path, long refused);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Academy {TenantSlug} is suspended; request refused")]
+    public static partial void AcademySuspended(ILogger logger, string tenantSlug);
 }

@@ -18,6 +18,9 @@ public enum TenantRejectionReason
     /// <summary>A valid token carries no tenant id at all.</summary>
     TokenWithoutTenant,
 
+    /// <summary>The host names an academy the platform suspended.</summary>
+    AcademySuspended,
+
     /// <summary>The academy sent more requests than its rate limit.</summary>
     AcademyRateLimited,
 
@@ -34,6 +37,7 @@ internal static class TenantRejectionReasonExtensions
         TenantRejectionReason.HeaderConflict => "header_conflict",
         TenantRejectionReason.TokenTenantMismatch => "token_tenant_mismatch",
         TenantRejectionReason.TokenWithoutTenant => "token_without_tenant",
+        TenantRejectionReason.AcademySuspended => "academy_suspended",
         TenantRejectionReason.AcademyRateLimited => "academy_rate_limited",
         TenantRejectionReason.AddressRateLimited => "address_rate_limited",
         _ => "other",

@@ -66,6 +66,15 @@ internal sealed class TenantResolutionMiddleware(
             return;
         }
 
+        if (tenant.Suspended)
+        {
+            // An expected refusal, not an anomaly: the operator suspended it, its users are told so.
+            TenancyLog.AcademySuspended(logger, tenant.Slug);
+            TenancyTelemetry.CountRejection(TenantRejectionReason.AcademySuspended);
+            await TenancyProblems.AcademySuspended(context);
+            return;
+        }
+
         if (selection.FromHeader)
         {
             TenancyLog.TenantFromHeader(logger, slug, host);

@@ -39,7 +39,7 @@ internal static class ResolutionCost
         foreach (var size in new[] { 10, 10_000 })
         {
             var hosts = tenants.Take(size).Select(BenchTenants.Host).ToArray();
-            using var resolver = new TenantResolver(directory, settings);
+            using var resolver = new TenantResolver(directory, settings, new TenantDirectoryChanges());
 
             var cold = Stopwatch.StartNew();
             foreach (var h in hosts)

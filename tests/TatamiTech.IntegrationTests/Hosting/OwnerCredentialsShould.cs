@@ -10,6 +10,7 @@ public sealed class OwnerCredentialsShould
 {
     private const string OwnerVariable = $"ConnectionStrings__{ConnectionNames.Owner}";
     private const string RuntimeVariable = $"ConnectionStrings__{ConnectionNames.Runtime}";
+    private const string PlatformVariable = $"ConnectionStrings__{ConnectionNames.Platform}";
 
     [Fact]
     public async Task ReachOnlyTheMigrationService()
@@ -21,6 +22,7 @@ public sealed class OwnerCredentialsShould
         var migrations = await VariablesOf(builder, ResourceNames.Migrations);
         var api = await VariablesOf(builder, ResourceNames.Api);
         var worker = await VariablesOf(builder, ResourceNames.Worker);
+        var platform = await VariablesOf(builder, ResourceNames.Platform);
 
         Assert.Contains(OwnerVariable, migrations);
         Assert.Contains(RuntimeVariable, migrations);
@@ -28,6 +30,13 @@ public sealed class OwnerCredentialsShould
         Assert.DoesNotContain(OwnerVariable, worker);
         Assert.Contains(RuntimeVariable, api);
         Assert.Contains(RuntimeVariable, worker);
+
+        // The directory's writer gets its own role's connection and nothing else; no one else gets it.
+        Assert.Contains(PlatformVariable, platform);
+        Assert.DoesNotContain(OwnerVariable, platform);
+        Assert.DoesNotContain(RuntimeVariable, platform);
+        Assert.DoesNotContain(PlatformVariable, api);
+        Assert.DoesNotContain(PlatformVariable, worker);
     }
 
     private static async Task<IReadOnlyCollection<string>> VariablesOf(IDistributedApplicationTestingBuilder builder, string name)

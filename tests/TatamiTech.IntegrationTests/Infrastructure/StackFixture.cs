@@ -14,6 +14,8 @@ public class StackFixture : IAsyncLifetime
     public const string SigningKey = "integration-tests-signing-key-of-at-least-32-bytes";
     public const string RuntimePassword = "integration-tests-runtime-password";
     public const string WorkerRunKey = "integration-tests-worker-run-key";
+    public const string PlatformSigningKey = "integration-tests-platform-signing-key-of-32-bytes";
+    public const string PlatformAudience = "tatamitech-platform";
     public const string Issuer = "tatamitech-dev";
     public const string Audience = "tatamitech-api";
 
@@ -26,6 +28,9 @@ public class StackFixture : IAsyncLifetime
     public HttpClient Api { get; private set; } = null!;
 
     public Uri WorkerAddress { get; private set; } = null!;
+
+    /// <summary>The platform service, for operators.</summary>
+    public HttpClient Platform { get; private set; } = null!;
 
     /// <summary>The schema owner (a superuser): provisioning and checking what was written, past the wall.</summary>
     public string OwnerConnectionString { get; private set; } = null!;
@@ -48,6 +53,7 @@ public class StackFixture : IAsyncLifetime
                 $"--Parameters:{ResourceNames.JwtSigningKey}={SigningKey}",
                 $"--Parameters:{ResourceNames.RuntimeRolePassword}={RuntimePassword}",
                 $"--Parameters:{ResourceNames.WorkerRunKey}={WorkerRunKey}",
+                $"--Parameters:{ResourceNames.PlatformSigningKey}={PlatformSigningKey}",
                 .. ExtraArguments,
             ],
             timeout.Token);
@@ -60,6 +66,8 @@ public class StackFixture : IAsyncLifetime
 
         Api = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.Api, "http") };
         WorkerAddress = _app.GetEndpoint(ResourceNames.Worker, "http");
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Platform, timeout.Token);
+        Platform = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.Platform, "http") };
         OwnerConnectionString = await _app.GetConnectionStringAsync(ResourceNames.OwnerDatabase, timeout.Token)
             ?? throw new InvalidOperationException("The database has no connection string.");
         RuntimeConnectionString = await _app.GetConnectionStringAsync(ResourceNames.RuntimeDatabase, timeout.Token)
@@ -85,6 +93,7 @@ public class StackFixture : IAsyncLifetime
     public virtual async Task DisposeAsync()
     {
         Api?.Dispose();
+        Platform?.Dispose();
         if (_app is not null)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));

@@ -38,6 +38,29 @@ public static class TestTokens
         });
     }
 
+    /// <summary>A platform operator's token (or, with another role or none, a token the platform must refuse).</summary>
+    public static string Operator(string subject = "operator", string? role = "platform-operator")
+    {
+        var claims = new Dictionary<string, object> { ["sub"] = subject };
+        if (role is not null)
+        {
+            claims["role"] = role;
+        }
+
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = StackFixture.Issuer,
+            Audience = StackFixture.PlatformAudience,
+            IssuedAt = now.AddMinutes(-1),
+            NotBefore = now.AddMinutes(-1),
+            Expires = now.AddMinutes(10),
+            Claims = claims,
+            SigningCredentials = new SigningCredentials(
+                new SymmetricSecurityKey(Encoding.UTF8.GetBytes(StackFixture.PlatformSigningKey)), SecurityAlgorithms.HmacSha256),
+        });
+    }
+
     /// <summary>A validly signed token whose <c>tenant_id</c> is any JSON value (an array, an object, a number).</summary>
     public static string WithTenantClaim(object tenantId)
     {

@@ -94,6 +94,9 @@ public sealed class StackShould(StackFixture stack)
             "tenants.name text NO -",
             "tenants.created_at timestamp with time zone NO now()",
             "tenants.time_zone text NO 'UTC'::text",
+            "tenants.status text NO 'active'::text",
+            "tenants.suspended_at timestamp with time zone YES -",
+            "tenants.suspended_reason text YES -",
         ], columns);
 
         var uniques = await QueryAsync("""

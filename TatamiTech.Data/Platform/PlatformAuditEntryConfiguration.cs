@@ -1,0 +1,15 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace TatamiTech.Data.Platform;
+
+internal sealed class PlatformAuditEntryConfiguration : IEntityTypeConfiguration<PlatformAuditEntry>
+{
+    public void Configure(EntityTypeBuilder<PlatformAuditEntry> builder)
+    {
+        builder.ToTable("platform_audit");
+        builder.Property(a => a.Id).UseIdentityAlwaysColumn();
+        builder.Property(a => a.OccurredAt).HasDefaultValueSql("now()");
+        builder.HasIndex(a => new { a.AcademyId, a.OccurredAt });
+    }
+}

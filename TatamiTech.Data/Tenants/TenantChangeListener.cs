@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using TatamiTech.Names;
+using TatamiTech.Tenancy;
+
+namespace TatamiTech.Data.Tenants;
+
+/// <summary>
+/// Holds one connection that LISTENs on <see cref="DirectoryChannel.Name"/> and passes each announced
+/// academy to <see cref="TenantDirectoryChanges"/>: every replica drops a suspended, resumed, created or
+/// erased academy from its cache within moments of the commit. When the connection is lost it reconnects
+/// with backoff and, since announcements during the gap are lost, has every cache cleared.
+/// </summary>
+internal sealed partial class TenantChangeListener(
+    NpgsqlDataSource dataSource, TenantDirectoryChanges changes, ILogger<TenantChangeListener> logger) : BackgroundService
+{
+    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        var firstConnection = true;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                connection.Notification += (_, e) => changes.Publish(e.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {DirectoryChannel.Name}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                if (!firstConnection)
+                {
+                    LogReconnected(logger);
+                    changes.Publish(null);
+                }
+
+                firstConnection = false;
+                backoff = TimeSpan.FromSeconds(1);
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            {
+                // Until it listens again, the caches' time bounds are what limits staleness.
+                firstConnection = false;
+                LogLost(logger, ex, backoff.TotalSeconds);
+                try
+                {
+                    await Task.Delay(backoff, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, s_maxBackoff.Ticks));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Academy change notifications lost; listening again in {Seconds} s")]
+    private static partial void LogLost(ILogger logger, Exception exception, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for academy changes again; cached academies cleared")]
+    private static partial void LogReconnected(ILogger logger);
+}

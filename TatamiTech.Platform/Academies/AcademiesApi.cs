@@ -1,0 +1,91 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TatamiTech.Data.Tenants;
+using TatamiTech.ServiceDefaults.Tenancy.Binding;
+
+namespace TatamiTech.Platform.Academies;
+
+/// <summary>The academy lifecycle, for platform operators: provision, list, look up, suspend, resume.</summary>
+public static class AcademiesApi
+{
+    public const int MaxPageSize = 100;
+    public const int MaxReasonLength = 500;
+
+    public static WebApplication MapAcademiesApi(this WebApplication app)
+    {
+        var academies = app.MapGroup("/academies").WithTags("Academies");
+        academies.MapPost("/", Create).WithName("CreateAcademy");
+        academies.MapGet("/", List).WithName("ListAcademies");
+        academies.MapGet("/{slug}", Get).WithName("GetAcademy");
+        academies.MapPost("/{slug}/suspend", Suspend).WithName("SuspendAcademy");
+        academies.MapPost("/{slug}/resume", Resume).WithName("ResumeAcademy");
+        return app;
+    }
+
+    public static async Task<Results<Created<AcademyResponse>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateAcademyRequest request, AcademyRules rules, AcademyStore store, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var errors = rules.Validate(request);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var academy = await store.CreateAsync(request, Operator(user), ct);
+        return academy is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"The slug '{request.Slug}' is taken.")
+            : TypedResults.Created($"/academies/{academy.Slug}", academy);
+    }
+
+    public static async Task<Results<Ok<AcademyPage>, ValidationProblem>> List(
+        AcademyStore store, CancellationToken ct, string? status = null, int page = 1, int pageSize = 20)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (status is not (null or TenantStatuses.Active or TenantStatuses.Suspended))
+        {
+            errors["status"] = [$"'{TenantStatuses.Active}' or '{TenantStatuses.Suspended}'."];
+        }
+
+        if (page < 1)
+        {
+            errors["page"] = ["At least 1."];
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"Between 1 and {MaxPageSize}."];
+        }
+
+        return errors.Count > 0
+            ? TypedResults.ValidationProblem(errors)
+            : TypedResults.Ok(await store.ListAsync(status, page, pageSize, ct));
+    }
+
+    public static async Task<Results<Ok<AcademyResponse>, NotFound>> Get(string slug, AcademyStore store, CancellationToken ct) =>
+        await store.FindAsync(slug, ct) is { } academy ? TypedResults.Ok(academy) : TypedResults.NotFound();
+
+    public static async Task<Results<Ok<AcademyResponse>, NotFound, ValidationProblem>> Suspend(
+        string slug, SuspendAcademyRequest request, AcademyStore store, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var reason = request.Reason?.Trim();
+        if (string.IsNullOrEmpty(reason) || reason.Length > MaxReasonLength)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["reason"] = [$"Required, at most {MaxReasonLength} characters: it is recorded in the audit."],
+            });
+        }
+
+        var (academy, _) = await store.SetStatusAsync(slug, TenantStatuses.Suspended, reason, Operator(user), ct);
+        return academy is null ? TypedResults.NotFound() : TypedResults.Ok(academy);
+    }
+
+    public static async Task<Results<Ok<AcademyResponse>, NotFound>> Resume(
+        string slug, AcademyStore store, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (academy, _) = await store.SetStatusAsync(slug, TenantStatuses.Active, reason: null, Operator(user), ct);
+        return academy is null ? TypedResults.NotFound() : TypedResults.Ok(academy);
+    }
+
+    private static string Operator(ClaimsPrincipal user) => user.FindFirst(TatamiClaims.Subject)?.Value ?? "unknown";
+}

@@ -1,0 +1,181 @@
+using Npgsql;
+using TatamiTech.Data.Tenants;
+using TatamiTech.Names;
+
+namespace TatamiTech.Platform.Academies;
+
+/// <summary>
+/// The academy directory as the platform role writes it. Each change is one transaction with its audit
+/// record and its announcement on <see cref="DirectoryChannel.Name"/> (delivered at commit, so no process
+/// hears of a change that did not happen).
+/// </summary>
+public sealed class AcademyStore(NpgsqlDataSource dataSource)
+{
+    private const string Columns = "id, slug, name, time_zone, status, created_at, suspended_reason, suspended_at";
+
+    /// <returns>The new academy, or null when the slug is taken (the unique index decides, also under races).</returns>
+    public async Task<AcademyResponse?> CreateAsync(CreateAcademyRequest request, string operatorSubject, CancellationToken ct)
+    {
+        return await InTransactionAsync(async (connection, transaction) =>
+        {
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO tenants (id, slug, name, time_zone) VALUES ($1, $2, $3, $4) " +
+                $"ON CONFLICT (slug) DO NOTHING RETURNING {Columns}",
+                connection,
+                transaction)
+            {
+                Parameters =
+                {
+                    new() { Value = Guid.CreateVersion7() },
+                    new() { Value = request.Slug! },
+                    new() { Value = request.Name!.Trim() },
+                    new() { Value = request.TimeZone! },
+                },
+            };
+            var academy = await ReadOneAsync(insert, ct);
+            if (academy is not null)
+            {
+                await RecordAsync(connection, transaction, operatorSubject, "create", academy, reason: null, ct);
+            }
+
+            return academy;
+        }, ct);
+    }
+
+    /// <returns>The academy after the change; null when there is no such academy; unchanged when it was already so.</returns>
+    public Task<(AcademyResponse? Academy, bool Changed)> SetStatusAsync(
+        string slug, string status, string? reason, string operatorSubject, CancellationToken ct) =>
+        InTransactionAsync(async (connection, transaction) =>
+        {
+            await using var update = new NpgsqlCommand(
+                "UPDATE tenants SET status = $2, " +
+                "suspended_reason = CASE WHEN $2 = 'suspended' THEN $3 END, " +
+                "suspended_at = CASE WHEN $2 = 'suspended' THEN now() END " +
+                $"WHERE slug = $1 AND status <> $2 RETURNING {Columns}",
+                connection,
+                transaction)
+            {
+                Parameters = { new() { Value = slug }, new() { Value = status }, new() { Value = (object?)reason ?? DBNull.Value } },
+            };
+            var changed = await ReadOneAsync(update, ct);
+            if (changed is null)
+            {
+                return (await FindAsync(connection, transaction, slug, ct), false);
+            }
+
+            var action = status == TenantStatuses.Suspended ? "suspend" : "resume";
+            await RecordAsync(connection, transaction, operatorSubject, action, changed, reason, ct);
+            return (changed, true);
+        }, ct);
+
+    public async Task<AcademyResponse?> FindAsync(string slug, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await FindAsync(connection, null, slug, ct);
+    }
+
+    public async Task<AcademyPage> ListAsync(string? status, int page, int pageSize, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {Columns}, count(*) OVER () FROM tenants WHERE ($1::text IS NULL OR status = $1) ORDER BY slug LIMIT $2 OFFSET $3",
+            connection)
+        {
+            Parameters =
+            {
+                new() { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+                new() { Value = pageSize },
+                new() { Value = (page - 1) * pageSize },
+            },
+        };
+        var items = new List<AcademyResponse>();
+        long total = 0;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            items.Add(Read(reader));
+            total = reader.GetInt64(8);
+        }
+
+        if (items.Count == 0 && page > 1)
+        {
+            total = await CountAsync(connection, status, ct);
+        }
+
+        return new AcademyPage(items, page, pageSize, total);
+    }
+
+    private static async Task<long> CountAsync(NpgsqlConnection connection, string? status, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM tenants WHERE ($1::text IS NULL OR status = $1)", connection)
+        {
+            Parameters = { new() { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } },
+        };
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task<AcademyResponse?> FindAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string slug, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM tenants WHERE slug = $1", connection, transaction)
+        {
+            Parameters = { new() { Value = slug } },
+        };
+        return await ReadOneAsync(command, ct);
+    }
+
+    /// <summary>The audit record and the announcement, in the change's own transaction.</summary>
+    private static async Task RecordAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string operatorSubject, string action, AcademyResponse academy,
+        string? reason, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(
+                    "INSERT INTO platform_audit (operator, action, academy_id, academy_slug, reason) VALUES ($1, $2, $3, $4, $5)")
+                {
+                    Parameters =
+                    {
+                        new() { Value = operatorSubject },
+                        new() { Value = action },
+                        new() { Value = academy.Id },
+                        new() { Value = academy.Slug },
+                        new() { Value = (object?)reason ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+                    },
+                },
+                new NpgsqlBatchCommand($"SELECT pg_notify('{DirectoryChannel.Name}', $1)")
+                {
+                    Parameters = { new() { Value = academy.Slug } },
+                },
+            },
+        };
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    private static async Task<AcademyResponse?> ReadOneAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? Read(reader) : null;
+    }
+
+    private static AcademyResponse Read(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.GetFieldValue<DateTimeOffset>(5),
+        reader.IsDBNull(6) ? null : reader.GetString(6),
+        reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
+}

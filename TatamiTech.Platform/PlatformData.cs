@@ -1,0 +1,24 @@
+using Npgsql;
+using TatamiTech.Names;
+using TatamiTech.Platform.Academies;
+using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+
+namespace TatamiTech.Platform;
+
+public static class PlatformData
+{
+    /// <summary>The platform role's connection: one data source, and the academy store on it.</summary>
+    public static TBuilder AddPlatformData<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionNames.Platform)
+            ?? throw new InvalidOperationException(
+                $"Connection string '{ConnectionNames.Platform}' is missing. Run the stack through TatamiTech.AppHost, " +
+                $"or set {ConfigurationKeys.ConnectionString(ConnectionNames.Platform)}.");
+        builder.Services.AddNpgsqlDataSource(connectionString);
+        // The root domains, whose labels no academy may take.
+        builder.Services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.SectionName);
+        builder.Services.AddSingleton<AcademyStore>();
+        builder.Services.AddSingleton<AcademyRules>();
+        return builder;
+    }
+}

@@ -1,0 +1,28 @@
+using TatamiTech.Data.Wall;
+using TatamiTech.Names;
+using TatamiTech.Platform;
+using TatamiTech.Platform.Academies;
+using TatamiTech.Platform.Audit;
+using TatamiTech.Platform.Operators;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddOperatorAuthentication();
+builder.AddPlatformData();
+builder.AddDevOperatorTokens();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapDefaultEndpoints();
+app.MapAcademiesApi();
+app.MapAuditApi();
+app.MapDevOperatorTokens();
+
+await app.VerifyDatabaseRoleAsync(ConnectionNames.Platform, DatabaseRoles.Platform);
+await app.RunAsync();

@@ -1,0 +1,287 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Aspire.Hosting.Testing;
+using Npgsql;
+using TatamiTech.IntegrationTests.Infrastructure;
+using TatamiTech.Names;
+
+namespace TatamiTech.IntegrationTests.Platform;
+
+/// <summary>
+/// The platform service through the real AppHost: an operator provisions, suspends and resumes academies,
+/// and the API (which caches academies) follows each change within a second.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class AcademyLifecycleShould(StackFixture stack)
+{
+    private static readonly TimeSpan s_propagation = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task ProvisionAnAcademyTheApiServesWithinASecond()
+    {
+        var slug = NewSlug();
+        // The API has just been told this academy does not exist, and remembers that for seconds.
+        using (var before = await MintAsync(slug))
+        {
+            await ProblemAssert.IsProblem(before, HttpStatusCode.NotFound);
+        }
+
+        using var created = await CreateAsync(slug, "Blue Crane Dojo", "Europe/Lisbon");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal($"/academies/{slug}", created.Headers.Location?.OriginalString);
+        var academy = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("active", academy.GetProperty("status").GetString());
+        Assert.Equal("Europe/Lisbon", academy.GetProperty("timeZone").GetString());
+        await WithinAsync(s_propagation, async () =>
+        {
+            using var minted = await MintAsync(slug);
+            return minted.StatusCode == HttpStatusCode.OK;
+        });
+    }
+
+    [Fact]
+    public async Task SuspendAnAcademyOnEveryRequestWithinASecondAndResumeIt()
+    {
+        var (slug, token) = await NewAcademyWithTokenAsync();
+        using (var served = await stack.Api.SendAsync($"{slug}.localhost", HttpMethod.Get, "/students", token))
+        {
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+
+        using (var suspended = await OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "unpaid invoice" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
+            Assert.Equal("suspended", (await suspended.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        }
+
+        await WithinAsync(s_propagation, async () =>
+        {
+            using var refused = await stack.Api.SendAsync($"{slug}.localhost", HttpMethod.Get, "/students", token);
+            return refused.StatusCode == HttpStatusCode.Forbidden;
+        });
+        using (var refused = await stack.Api.SendAsync($"{slug}.localhost", HttpMethod.Get, "/students", token))
+        {
+            var problem = await ProblemAssert.IsProblem(refused, HttpStatusCode.Forbidden);
+            Assert.Equal("https://tatamitech.com/problems/academy-suspended", problem.GetProperty("type").GetString());
+        }
+
+        using (var mint = await MintAsync(slug))
+        {
+            await ProblemAssert.IsProblem(mint, HttpStatusCode.Forbidden);
+        }
+
+        using (var resumed = await OperatorAsync(HttpMethod.Post, $"/academies/{slug}/resume"))
+        {
+            Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        }
+
+        await WithinAsync(s_propagation, async () =>
+        {
+            using var served = await stack.Api.SendAsync($"{slug}.localhost", HttpMethod.Get, "/students", token);
+            return served.StatusCode == HttpStatusCode.OK;
+        });
+
+        using var audit = await OperatorAsync(HttpMethod.Get, $"/audit?academy={slug}");
+        var actions = (await audit.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()
+            .Select(e => $"{e.GetProperty("action").GetString()}:{e.GetProperty("operator").GetString()}").ToList();
+        Assert.Equal(["resume:operator", "suspend:operator", "create:operator"], actions);
+    }
+
+    [Fact]
+    public async Task SkipASuspendedAcademyInTheRosterRun()
+    {
+        var (slug, _) = await NewAcademyWithTokenAsync();
+        using (var suspended = await OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "fraud review" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
+        }
+
+        using var run = await stack.RunRosterNowAsync();
+
+        Assert.Equal(HttpStatusCode.OK, run.StatusCode);
+        Assert.True((await run.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("suspended").GetInt32() >= 1);
+        Assert.Equal(0L, await ScalarAsync(
+            "SELECT count(*) FROM roster_reports r JOIN tenants t ON t.id = r.tenant_id WHERE t.slug = $1", slug));
+    }
+
+    [Theory]
+    [InlineData("ab")]
+    [InlineData("-abc")]
+    [InlineData("abc-")]
+    [InlineData("ab--cd")]
+    [InlineData("xn--abc")]
+    [InlineData("Upper")]
+    [InlineData("a_b_c")]
+    [InlineData("www")]
+    [InlineData("admin")]
+    [InlineData("tatamitech")]
+    [InlineData("localhost")]
+    [InlineData("this-slug-is-far-too-long-to-be-a-single-host-label-of-dns-names-x")]
+    public async Task RefuseASlugThatBreaksARule(string slug)
+    {
+        using var response = await CreateAsync(slug, "Some Dojo", "UTC");
+
+        var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("slug", out _), slug);
+    }
+
+    [Theory]
+    [InlineData("Mars/Olympus_Mons")]
+    [InlineData("")]
+    public async Task RefuseAnUnknownTimeZone(string zone)
+    {
+        using var response = await CreateAsync(NewSlug(), "Some Dojo", zone);
+
+        var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("timeZone", out _));
+    }
+
+    [Fact]
+    public async Task CreateATakenSlugExactlyOnceEvenUnderARace()
+    {
+        var slug = NewSlug();
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => CreateAsync(slug, "Twin Dojo", "UTC")));
+
+        Assert.Single(attempts, a => a.StatusCode == HttpStatusCode.Created);
+        foreach (var refused in attempts.Where(a => a.StatusCode != HttpStatusCode.Created))
+        {
+            await ProblemAssert.IsProblem(refused, HttpStatusCode.Conflict);
+        }
+
+        foreach (var attempt in attempts)
+        {
+            attempt.Dispose();
+        }
+
+        Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM tenants WHERE slug = $1", slug));
+    }
+
+    [Fact]
+    public async Task ListAndFindAcademies()
+    {
+        var (slug, _) = await NewAcademyWithTokenAsync();
+
+        using var found = await OperatorAsync(HttpMethod.Get, $"/academies/{slug}");
+        using var missing = await OperatorAsync(HttpMethod.Get, $"/academies/{NewSlug()}");
+        using var active = await OperatorAsync(HttpMethod.Get, "/academies?status=active&pageSize=100");
+        using var badStatus = await OperatorAsync(HttpMethod.Get, "/academies?status=deleted");
+
+        Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+        await ProblemAssert.IsProblem(missing, HttpStatusCode.NotFound);
+        var page = await active.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(page.GetProperty("totalCount").GetInt64() >= 3);
+        Assert.All(page.GetProperty("items").EnumerateArray(), a => Assert.Equal("active", a.GetProperty("status").GetString()));
+        await ProblemAssert.IsProblem(badStatus, HttpStatusCode.BadRequest);
+    }
+
+    public static TheoryData<string, string?> RefusedCallers => new()
+    {
+        { "no token", null },
+        { "an academy member's token", "academy" },
+        { "a platform token without the operator role", "no-role" },
+        { "a platform token with another role", "other-role" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedCallers))]
+    public async Task RefuseEveryoneButOperators(string who, string? kind)
+    {
+        var token = kind switch
+        {
+            null => null,
+            "academy" => TestTokens.For(stack.Alpha),
+            "no-role" => TestTokens.Operator(role: null),
+            _ => TestTokens.Operator(role: "academy-owner"),
+        };
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/academies")
+        {
+            Content = JsonContent.Create(new { slug = NewSlug(), name = "Intruder Dojo", timeZone = "UTC" }),
+        };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new("Bearer", token);
+        }
+
+        using var response = await stack.Platform.SendAsync(request);
+
+        Assert.True(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"{who}: {(int)response.StatusCode}");
+    }
+
+    [Fact]
+    public async Task RefuseAnOperatorTokenOnAnAcademysHost()
+    {
+        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.Operator());
+
+        Assert.True(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"{(int)response.StatusCode}");
+    }
+
+    [Fact]
+    public async Task GiveThePlatformRoleNoWayPastTheWall()
+    {
+        var platform = await stack.App.GetConnectionStringAsync(ResourceNames.PlatformDatabase)
+            ?? throw new InvalidOperationException("No platform connection.");
+        await using var connection = new NpgsqlConnection(platform);
+        await connection.OpenAsync();
+
+        // No academy in scope: row-level security shows nothing, even to the platform.
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM students", connection))
+        {
+            Assert.Equal(0L, await read.ExecuteScalarAsync());
+        }
+
+        // It may delete an academy's rows (to erase it), never change them.
+        await using var update = new NpgsqlCommand("UPDATE students SET first_name = 'x'", connection);
+        var refusal = await Assert.ThrowsAsync<PostgresException>(() => update.ExecuteNonQueryAsync());
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refusal.SqlState);
+    }
+
+    private static string NewSlug() => $"pl{Guid.NewGuid():N}"[..14];
+
+    private async Task<(string Slug, string Token)> NewAcademyWithTokenAsync()
+    {
+        var slug = NewSlug();
+        using var created = await CreateAsync(slug, "Lifecycle Dojo", "UTC");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        return (slug, TestTokens.Create(id));
+    }
+
+    private Task<HttpResponseMessage> CreateAsync(string slug, string name, string timeZone) =>
+        OperatorAsync(HttpMethod.Post, "/academies", new { slug, name, timeZone });
+
+    private Task<HttpResponseMessage> OperatorAsync(HttpMethod method, string path, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new("Bearer", TestTokens.Operator());
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return stack.Platform.SendAsync(request);
+    }
+
+    private Task<HttpResponseMessage> MintAsync(string slug) =>
+        stack.Api.SendAsync($"{slug}.localhost", HttpMethod.Post, "/dev/tokens", body: new { subject = "coach" });
+
+    private async Task<long> ScalarAsync(string sql, string slug)
+    {
+        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = slug } } };
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; fails if it does not within <paramref name="bound"/>.</summary>
+    private static async Task WithinAsync(TimeSpan bound, Func<Task<bool>> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < bound, $"Not within {bound.TotalSeconds} s.");
+            await Task.Delay(25);
+        }
+    }
+}
