@@ -18,6 +18,7 @@ public static class PlatformData
         // The root domains, whose labels no academy may take.
         builder.Services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.SectionName);
         builder.Services.AddSingleton<AcademyStore>();
+        builder.Services.AddSingleton<AcademyData>();
         builder.Services.AddSingleton<AcademyRules>();
         return builder;
     }

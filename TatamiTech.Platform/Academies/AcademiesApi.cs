@@ -19,6 +19,8 @@ public static class AcademiesApi
         academies.MapGet("/{slug}", Get).WithName("GetAcademy");
         academies.MapPost("/{slug}/suspend", Suspend).WithName("SuspendAcademy");
         academies.MapPost("/{slug}/resume", Resume).WithName("ResumeAcademy");
+        academies.MapGet("/{slug}/export", Export).WithName("ExportAcademy");
+        academies.MapDelete("/{slug}", Erase).WithName("EraseAcademy");
         return app;
     }
 
@@ -85,6 +87,30 @@ public static class AcademiesApi
     {
         var (academy, _) = await store.SetStatusAsync(slug, TenantStatuses.Active, reason: null, Operator(user), ct);
         return academy is null ? TypedResults.NotFound() : TypedResults.Ok(academy);
+    }
+
+    public static async Task<Results<PushStreamHttpResult, NotFound>> Export(
+        string slug, AcademyStore store, AcademyData data, CancellationToken ct)
+    {
+        if (await store.FindAsync(slug, ct) is not { } academy)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Stream(stream => data.ExportAsync(academy.Id, stream, ct), "application/x-ndjson", $"{slug}.ndjson");
+    }
+
+    public static async Task<Results<Ok<IReadOnlyDictionary<string, int>>, NotFound, ProblemHttpResult>> Erase(
+        string slug, AcademyData data, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var result = await data.EraseAsync(slug, Operator(user), ct);
+        return result.Outcome switch
+        {
+            ErasureOutcome.Erased => TypedResults.Ok(result.Deleted!),
+            ErasureOutcome.NotFound => TypedResults.NotFound(),
+            _ => TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict, detail: "Only a suspended academy can be erased: suspend it first."),
+        };
     }
 
     private static string Operator(ClaimsPrincipal user) => user.FindFirst(TatamiClaims.Subject)?.Value ?? "unknown";

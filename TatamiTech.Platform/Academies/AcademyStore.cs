@@ -114,7 +114,7 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    private static async Task<AcademyResponse?> FindAsync(
+    internal async Task<AcademyResponse?> FindAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, string slug, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"SELECT {Columns} FROM tenants WHERE slug = $1", connection, transaction)
@@ -125,7 +125,7 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The audit record and the announcement, in the change's own transaction.</summary>
-    private static async Task RecordAsync(
+    internal static async Task RecordAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string operatorSubject, string action, AcademyResponse academy,
         string? reason, CancellationToken ct)
     {
@@ -154,7 +154,7 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
         await batch.ExecuteNonQueryAsync(ct);
     }
 
-    private async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
+    internal async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);

@@ -116,6 +116,22 @@ public static class SchemaConformance
                 $"{row[0]}: foreign key {row[1]} must reference its parent by (tenant_id, ...) matched to the parent's tenant_id");
         }
 
+        // The platform exports and erases an academy from every tenant table: without these rights a new
+        // table's rows would be left behind by an erasure.
+        await foreach (var row in QueryAsync(connection, """
+            SELECT format('%I.%I', n.nspname, c.relname)
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+             WHERE c.relkind IN ('r', 'p') AND n.nspname = $1
+               AND NOT (coalesce(has_table_privilege(to_regrole('tatami_platform'), c.oid, 'SELECT'), false)
+                        AND coalesce(has_table_privilege(to_regrole('tatami_platform'), c.oid, 'DELETE'), false))
+             ORDER BY 1
+            """, schema))
+        {
+            violations.Add($"{row[0]}: the platform role tatami_platform needs SELECT and DELETE (academy export and erasure)");
+        }
+
         return new Report(tables, violations);
     }
 

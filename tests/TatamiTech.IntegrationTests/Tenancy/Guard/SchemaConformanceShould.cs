@@ -52,6 +52,7 @@ public sealed class SchemaConformanceShould(StackFixture stack)
                 WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
             CREATE POLICY writes_anywhere ON {schema}.badges
                 USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (true);
+            GRANT SELECT, DELETE ON {schema}.badges TO tatami_platform;
             """);
         try
         {
@@ -73,6 +74,8 @@ public sealed class SchemaConformanceShould(StackFixture stack)
                     "matched to the parent's tenant_id",
                 $"{schema}.badges: permissive policies not scoped to app.tenant_id: writes_anywhere",
                 $"{schema}.badges: unique index badges_code must include tenant_id",
+                $"{schema}.members: the platform role tatami_platform needs SELECT and DELETE (academy export and erasure)",
+                $"{schema}.visits: the platform role tatami_platform needs SELECT and DELETE (academy export and erasure)",
             ];
             Assert.Equal(expected.Order(), report.Violations.Order());
         }

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Npgsql;
+using TatamiTech.IntegrationTests.Infrastructure;
+
+namespace TatamiTech.IntegrationTests.Platform;
+
+/// <summary>
+/// Export and erasure of an academy through the platform service: every tenant table of the model, in the
+/// academy's scope only; after an erasure no table with a tenant_id column holds a row of it, and no other
+/// academy lost a row.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class AcademyErasureShould(StackFixture stack)
+{
+    [Fact]
+    public async Task ExportEveryRowOfTheAcademyAndNothingElse()
+    {
+        var (slug, id, _) = await AcademyWithDataAsync();
+
+        using var export = await OperatorAsync(HttpMethod.Get, $"/academies/{slug}/export");
+
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal("application/x-ndjson", export.Content.Headers.ContentType?.MediaType);
+        var lines = (await export.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var perTable = lines.GroupBy(l => l.GetProperty("table").GetString()!).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(await RowsPerTableAsync(id), perTable);
+        Assert.All(lines, l => Assert.Equal(id, l.GetProperty("row").GetProperty("tenant_id").GetGuid()));
+    }
+
+    [Fact]
+    public async Task EraseOnlyASuspendedAcademyAndLeaveNoRowOfIt()
+    {
+        var (slug, id, token) = await AcademyWithDataAsync();
+        var othersBefore = await OtherAcademiesRowsAsync(id);
+
+        using (var refused = await OperatorAsync(HttpMethod.Delete, $"/academies/{slug}"))
+        {
+            await ProblemAssert.IsProblem(refused, HttpStatusCode.Conflict);
+        }
+
+        using (var suspend = await OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "closing down" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
+        }
+
+        var expected = await RowsPerTableAsync(id);
+        using var erased = await OperatorAsync(HttpMethod.Delete, $"/academies/{slug}");
+
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        var deleted = (await erased.Content.ReadFromJsonAsync<Dictionary<string, int>>())!;
+        Assert.Equal(1, deleted["tenants"]);
+        foreach (var (table, count) in expected)
+        {
+            Assert.Equal(count, deleted[table]);
+        }
+
+        Assert.Empty(await RowsPerTableAsync(id));
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM tenants WHERE id = $1", id));
+        Assert.Equal(othersBefore, await OtherAcademiesRowsAsync(id));
+
+        // Every process that served it forgets it within a second.
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            using var gone = await stack.Api.SendAsync($"{slug}.localhost", HttpMethod.Get, "/students", token);
+            if (gone.StatusCode == HttpStatusCode.NotFound)
+            {
+                break;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"Still {(int)gone.StatusCode} after a second.");
+            await Task.Delay(25);
+        }
+
+        using var missing = await OperatorAsync(HttpMethod.Delete, $"/academies/{slug}");
+        await ProblemAssert.IsProblem(missing, HttpStatusCode.NotFound);
+    }
+
+    /// <summary>A new academy with students, a promotion and a roster report, served by the API.</summary>
+    private async Task<(string Slug, Guid Id, string Token)> AcademyWithDataAsync()
+    {
+        var slug = $"er{Guid.NewGuid():N}"[..14];
+        using var created = await OperatorAsync(
+            HttpMethod.Post, "/academies", new { slug, name = "Erasable Dojo", timeZone = "UTC" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var token = TestTokens.Create(id.ToString());
+        var host = $"{slug}.localhost";
+
+        Guid student = default;
+        for (var i = 0; i < 3; i++)
+        {
+            using var added = await stack.Api.SendAsync(host, HttpMethod.Post, "/students", token, new
+            {
+                firstName = "Erase", lastName = $"Me{i}", email = $"e{Guid.NewGuid():N}@example.com", beltRank = "white",
+            });
+            Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+            student = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        }
+
+        using (var promoted = await stack.Api.SendAsync(
+            host, HttpMethod.Post, $"/students/{student}/promotions", token, new { toRank = "yellow" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, promoted.StatusCode);
+        }
+
+        using (var run = await stack.RunRosterNowAsync())
+        {
+            Assert.Equal(HttpStatusCode.OK, run.StatusCode);
+        }
+
+        return (slug, id, token);
+    }
+
+    /// <summary>Rows of the academy in every table with a tenant_id column, from the catalog, as the owner.</summary>
+    private async Task<Dictionary<string, int>> RowsPerTableAsync(Guid academy)
+    {
+        var counts = new Dictionary<string, int>();
+        foreach (var table in await TenantTablesAsync())
+        {
+            var count = await ScalarAsync($"SELECT count(*) FROM public.{table} WHERE tenant_id = $1", academy);
+            if (count > 0)
+            {
+                counts[table] = (int)count;
+            }
+        }
+
+        return counts;
+    }
+
+    private async Task<string> OtherAcademiesRowsAsync(Guid academy)
+    {
+        var parts = new List<string>();
+        foreach (var table in await TenantTablesAsync())
+        {
+            parts.Add($"{table}:{await ScalarAsync($"SELECT count(*) FROM public.{table} WHERE tenant_id <> $1", academy)}");
+        }
+
+        return string.Join(",", parts);
+    }
+
+    private async Task<List<string>> TenantTablesAsync()
+    {
+        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
+            "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped " +
+            "WHERE c.relkind IN ('r', 'p') AND n.nspname = 'public' ORDER BY 1",
+            connection);
+        var tables = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            tables.Add(reader.GetString(0));
+        }
+
+        return tables;
+    }
+
+    private async Task<long> ScalarAsync(string sql, Guid academy)
+    {
+        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = academy } } };
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private Task<HttpResponseMessage> OperatorAsync(HttpMethod method, string path, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new("Bearer", TestTokens.Operator());
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return stack.Platform.SendAsync(request);
+    }
+}
