@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using TatamiTech.AppHost.Postgres;
 using TatamiTech.Names;
 
@@ -28,6 +29,7 @@ var migrations = builder.AddProject<Projects.TatamiTech_MigrationService>(Resour
     .WaitFor(database.Owner);
 
 builder.AddProject<Projects.TatamiTech_Api>(ResourceNames.Api)
+    .WithReplicas(builder.Configuration.GetValue(ConfigurationKeys.ApiReplicas, 1))
     .WithReference(database.Runtime)
     .WaitForCompletion(migrations)
     .WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtSigningKey), jwtSigningKey)

@@ -9,6 +9,9 @@ public static class ConfigurationKeys
     /// <summary>The key a caller of the Worker's run-now endpoint must send in <see cref="HeaderNames.RunKey"/>.</summary>
     public const string RosterRunKey = "Worker:Roster:RunKey";
 
+    /// <summary>How many API processes the AppHost runs behind one address (1 by default).</summary>
+    public const string ApiReplicas = "Api:Replicas";
+
     /// <summary>A connection string's configuration key.</summary>
     public static string ConnectionString(string name) => $"ConnectionStrings:{name}";
 

@@ -16,6 +16,7 @@ public class StackFixture : IAsyncLifetime
     public const string WorkerRunKey = "integration-tests-worker-run-key";
     public const string PlatformSigningKey = "integration-tests-platform-signing-key-of-32-bytes";
     public const string PlatformAudience = "tatamitech-platform";
+    public const int ApiReplicaCount = 2;
     public const string Issuer = "tatamitech-dev";
     public const string Audience = "tatamitech-api";
 
@@ -28,6 +29,9 @@ public class StackFixture : IAsyncLifetime
     public HttpClient Api { get; private set; } = null!;
 
     public Uri WorkerAddress { get; private set; } = null!;
+
+    /// <summary>Each API process on its own address (<see cref="Api"/> spreads requests over them).</summary>
+    public IReadOnlyList<HttpClient> ApiReplicas { get; private set; } = [];
 
     /// <summary>The platform service, for operators.</summary>
     public HttpClient Platform { get; private set; } = null!;
@@ -54,6 +58,8 @@ public class StackFixture : IAsyncLifetime
                 $"--Parameters:{ResourceNames.RuntimeRolePassword}={RuntimePassword}",
                 $"--Parameters:{ResourceNames.WorkerRunKey}={WorkerRunKey}",
                 $"--Parameters:{ResourceNames.PlatformSigningKey}={PlatformSigningKey}",
+                // Two API processes, as in production: each must follow the platform's changes on its own.
+                $"--{ConfigurationKeys.ApiReplicas}={ApiReplicaCount}",
                 .. ExtraArguments,
             ],
             timeout.Token);
@@ -66,6 +72,7 @@ public class StackFixture : IAsyncLifetime
 
         Api = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.Api, "http") };
         WorkerAddress = _app.GetEndpoint(ResourceNames.Worker, "http");
+        ApiReplicas = [.. (await ApiReplicaAddressesAsync(_app, timeout.Token)).Select(a => new HttpClient { BaseAddress = a })];
         await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Platform, timeout.Token);
         Platform = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.Platform, "http") };
         OwnerConnectionString = await _app.GetConnectionStringAsync(ResourceNames.OwnerDatabase, timeout.Token)
@@ -90,10 +97,39 @@ public class StackFixture : IAsyncLifetime
         return await worker.SendAsync(request);
     }
 
+    /// <summary>
+    /// The address each API replica listens on (its ASPNETCORE_URLS), read from the replicas' own resource
+    /// snapshots: the resource's endpoint is a proxy that spreads requests over them.
+    /// </summary>
+    private static async Task<List<Uri>> ApiReplicaAddressesAsync(DistributedApplication app, CancellationToken ct)
+    {
+        var addresses = new Dictionary<string, Uri>();
+        await foreach (var update in app.ResourceNotifications.WatchAsync(ct))
+        {
+            if (update.Resource.Name != ResourceNames.Api
+                || update.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value is not { } urls)
+            {
+                continue;
+            }
+
+            addresses[update.ResourceId] = new Uri(urls.Split(';')[0]);
+            if (addresses.Count == ApiReplicaCount)
+            {
+                return [.. addresses.Values];
+            }
+        }
+
+        throw new InvalidOperationException("The API replicas never showed their addresses.");
+    }
+
     public virtual async Task DisposeAsync()
     {
         Api?.Dispose();
         Platform?.Dispose();
+        foreach (var replica in ApiReplicas)
+        {
+            replica.Dispose();
+        }
         if (_app is not null)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));

@@ -1,0 +1,27 @@
+using System.Diagnostics;
+
+namespace TatamiTech.IntegrationTests.Infrastructure;
+
+/// <summary>A change must reach every API process within a bound: polled on each replica's own address.</summary>
+public static class Propagation
+{
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(1);
+
+    /// <summary>Waits until <paramref name="holds"/> is true on every replica; fails past <see cref="Bound"/>.</summary>
+    /// <returns>How long the slowest replica took.</returns>
+    public static async Task<TimeSpan> OnEveryApiReplicaAsync(StackFixture stack, Func<HttpClient, Task<bool>> holds)
+    {
+        Assert.Equal(StackFixture.ApiReplicaCount, stack.ApiReplicas.Count);
+        var clock = Stopwatch.StartNew();
+        foreach (var replica in stack.ApiReplicas)
+        {
+            while (!await holds(replica))
+            {
+                Assert.True(clock.Elapsed < Bound, $"{replica.BaseAddress}: not within {Bound.TotalSeconds} s.");
+                await Task.Delay(20);
+            }
+        }
+
+        return clock.Elapsed;
+    }
+}
