@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using TatamiTech.AppHost;
 using TatamiTech.AppHost.Postgres;
 using TatamiTech.Names;
 
@@ -57,6 +58,7 @@ builder.AddProject<Projects.TatamiTech_Platform>(ResourceNames.Platform)
     .WithReference(database.Platform)
     .WaitForCompletion(migrations)
     .WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtSigningKey), platformSigningKey)
-    .WithHttpHealthCheck(ServicePaths.Health);
+    .WithHttpHealthCheck(ServicePaths.Health)
+    .WithNewAcademyCommand();
 
 builder.Build().Run();

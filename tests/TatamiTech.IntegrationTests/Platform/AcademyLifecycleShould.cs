@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.Names;
@@ -104,6 +107,32 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
         Assert.Equal(0L, await ScalarAsync(
             "SELECT count(*) FROM roster_reports r JOIN tenants t ON t.id = r.tenant_id WHERE t.slug = $1", slug));
     }
+
+    [Fact]
+    public async Task ProvisionAnAcademyFromTheDashboardCommand()
+    {
+        var slug = NewSlug();
+        var commands = stack.App.Services.GetRequiredService<ResourceCommandService>();
+
+        var created = await commands.ExecuteCommandAsync(
+            ResourceNames.Platform, "new-academy", Inputs(slug, "Dashboard Dojo", "Asia/Tokyo"));
+        var again = await commands.ExecuteCommandAsync(
+            ResourceNames.Platform, "new-academy", Inputs(slug, "Dashboard Dojo", "Asia/Tokyo"));
+        var invalid = await commands.ExecuteCommandAsync(ResourceNames.Platform, "new-academy", Inputs("www", "Dashboard Dojo", "UTC"));
+
+        Assert.True(created.Success, created.Message);
+        Assert.False(again.Success, "A taken slug was created twice.");
+        Assert.False(invalid.Success, "A reserved slug was accepted.");
+        using var found = await OperatorAsync(HttpMethod.Get, $"/academies/{slug}");
+        Assert.Equal("Asia/Tokyo", (await found.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("timeZone").GetString());
+    }
+
+    private static InteractionInputCollection Inputs(string slug, string name, string timeZone) => new(
+    [
+        new InteractionInput { Name = "slug", Label = "Slug", InputType = InputType.Text, Value = slug },
+        new InteractionInput { Name = "name", Label = "Name", InputType = InputType.Text, Value = name },
+        new InteractionInput { Name = "timeZone", Label = "Time zone", InputType = InputType.Text, Value = timeZone },
+    ]);
 
     [Theory]
     [InlineData("ab")]
