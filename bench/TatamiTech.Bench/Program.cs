@@ -33,7 +33,8 @@ if (Shell.HasTaskset && OperatingSystem.IsLinux())
     System.Diagnostics.Process.GetCurrentProcess().ProcessorAffinity = 0b10;
 }
 
-if (options.Runs("overhead") || options.Runs("resolution") || options.Runs("worker") || options.Runs("drills") || options.Runs("noisy"))
+if (options.Runs("overhead") || options.Runs("resolution") || options.Runs("worker") || options.Runs("drills")
+    || options.Runs("noisy") || options.Runs("lifecycle"))
 {
     await using var postgres = await BenchPostgres.StartAsync();
     await WorkerScaling.MigrateAsync(postgres, "tatamidb");
@@ -63,6 +64,11 @@ if (options.Runs("overhead") || options.Runs("resolution") || options.Runs("work
         await PostgresRestartDrill.RunAsync(postgres, api, report);
         await WorkerKilledDrill.RunAsync(postgres, thousandAcademies ?? await WorkerScaling.PrepareAsync(postgres, 1_000), 1_000, report);
         report.EndSection();
+    }
+
+    if (options.Runs("lifecycle"))
+    {
+        await Lifecycle.RunAsync(postgres, api, options, report);
     }
 
     if (options.Runs("noisy"))

@@ -11,6 +11,7 @@ internal sealed class BenchPostgres : IAsyncDisposable
 {
     public const string OwnerPassword = "bench-owner";
     public const string RuntimePassword = "bench-runtime";
+    public const string PlatformPassword = "bench-platform";
 
     private readonly string _bin;
     private readonly string _root;
@@ -30,6 +31,9 @@ internal sealed class BenchPostgres : IAsyncDisposable
 
     public string RuntimeConnectionString(string database = "tatamidb") =>
         $"Host=127.0.0.1;Port={_port};Username=tatami_app;Password={RuntimePassword};Database={database}";
+
+    public string PlatformConnectionString(string database = "tatamidb") =>
+        $"Host=127.0.0.1;Port={_port};Username=tatami_platform;Password={PlatformPassword};Database={database}";
 
     public static async Task<BenchPostgres> StartAsync()
     {

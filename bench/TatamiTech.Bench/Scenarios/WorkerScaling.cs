@@ -97,6 +97,7 @@ internal static class WorkerScaling
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration[ConfigurationKeys.ConnectionString(ConnectionNames.Runtime)] = postgres.RuntimeConnectionString(database);
         builder.Configuration[ConfigurationKeys.ConnectionString(ConnectionNames.Owner)] = postgres.OwnerConnectionString(database);
+        builder.Configuration[ConfigurationKeys.ConnectionString(ConnectionNames.Platform)] = postgres.PlatformConnectionString(database);
         builder.AddTatamiData();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         using var host = builder.Build();
