@@ -9,8 +9,10 @@ public sealed class RateLimitOptions
     public TokenBucket Academy { get; set; } = new() { PermitsPerSecond = 100, Burst = 200 };
 
     /// <summary>
-    /// Per client address, for what costs before an academy is known: host lookups that miss the cache
-    /// (a flood of invented subdomains) and development token minting.
+    /// Per client address, for what costs before an academy is known: host lookups that find no academy (a
+    /// flood of invented subdomains; once the address is out of permits, no lookup is made for it) and
+    /// development token minting. The first lookups of real academies are not charged, so a load balancer's
+    /// address is not throttled when a restarted process meets thousands of academies.
     /// </summary>
     public TokenBucket Address { get; set; } = new() { PermitsPerSecond = 20, Burst = 50 };
 

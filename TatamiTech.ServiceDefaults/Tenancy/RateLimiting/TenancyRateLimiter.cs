@@ -28,6 +28,13 @@ public sealed class TenancyRateLimiter : IDisposable
 
     public RateLimitLease AcquireForAddress(IPAddress? address) => _addresses.AttemptAcquire(Key(address));
 
+    /// <summary>Whether the address has no permit left, without taking one.</summary>
+    public bool IsAddressExhausted(IPAddress? address) =>
+        _addresses.GetStatistics(Key(address)) is { CurrentAvailablePermits: <= 0 };
+
+    /// <summary>Takes one of the address's permits, if it has one: the price of a lookup that found no academy.</summary>
+    public void ChargeAddress(IPAddress? address) => _addresses.AttemptAcquire(Key(address)).Dispose();
+
     /// <summary>How many refusals of this academy to report in a warning now (0: only count this one).</summary>
     internal long AcademyRefusalsToLog(Guid academyId) => _academyWarnings.Refused(academyId);
 

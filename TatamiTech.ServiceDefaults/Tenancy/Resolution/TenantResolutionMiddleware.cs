@@ -46,16 +46,22 @@ internal sealed class TenantResolutionMiddleware(
         var slug = selection.Slug!;
         if (!resolver.TryGetCached(slug, out var tenant))
         {
-            // A lookup that misses the cache costs a directory query: a flood of invented subdomains
-            // from one address is refused before it reaches the database.
-            using var lease = limiter.AcquireForAddress(context.Connection.RemoteIpAddress);
-            if (!lease.IsAcquired)
+            // A lookup that misses the cache costs a directory query. Lookups that find no academy cost the
+            // caller's address a permit, and an address without permits gets no more lookups: a flood of
+            // invented subdomains is refused before it reaches the database.
+            var address = context.Connection.RemoteIpAddress;
+            if (limiter.IsAddressExhausted(address))
             {
+                using var lease = limiter.AcquireForAddress(address);
                 await RateLimitProblems.AddressOverLimit(context, lease, limiter, logger);
                 return;
             }
 
             tenant = await resolver.FindAsync(slug, context.RequestAborted);
+            if (tenant is null)
+            {
+                limiter.ChargeAddress(address);
+            }
         }
 
         if (tenant is null)

@@ -260,10 +260,60 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
             Assert.Equal(0L, await read.ExecuteScalarAsync());
         }
 
-        // It may delete an academy's rows (to erase it), never change them.
-        await using var update = new NpgsqlCommand("UPDATE students SET first_name = 'x'", connection);
-        var refusal = await Assert.ThrowsAsync<PostgresException>(() => update.ExecuteNonQueryAsync());
-        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refusal.SqlState);
+        // It may delete an academy's rows (to erase it), never change them; the audit it may only append to.
+        string[] refused = ["UPDATE students SET first_name = 'x'", "UPDATE platform_audit SET reason = 'x'", "DELETE FROM platform_audit"];
+        foreach (var sql in refused)
+        {
+            await using var write = new NpgsqlCommand(sql, connection);
+            var refusal = await Assert.ThrowsAsync<PostgresException>(() => write.ExecuteNonQueryAsync());
+            Assert.True(refusal.SqlState == PostgresErrorCodes.InsufficientPrivilege, sql);
+        }
+    }
+
+    [Fact]
+    public async Task ListenAgainAfterTheNotificationConnectionIsLost()
+    {
+        var (slug, token) = await NewAcademyWithTokenAsync();
+        foreach (var replica in stack.ApiReplicas)
+        {
+            using var served = await replica.SendAsync($"{slug}.localhost", HttpMethod.Get, "/students", token);
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+
+        // The server cuts every listening session; each API process reconnects and clears its cache.
+        Assert.Equal(StackFixture.ApiReplicaCount, await TerminateListenersAsync());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (await CountListenersAsync() < StackFixture.ApiReplicaCount)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "The API processes did not listen again.");
+            await Task.Delay(50);
+        }
+
+        using (var suspended = await OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "after the gap" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
+        }
+
+        await Propagation.OnEveryApiReplicaAsync(stack, async replica =>
+        {
+            using var refused = await replica.SendAsync($"{slug}.localhost", HttpMethod.Get, "/students", token);
+            return refused.StatusCode == HttpStatusCode.Forbidden;
+        });
+    }
+
+    private async Task<long> TerminateListenersAsync() => await OwnerScalarAsync(
+        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity " +
+        $"WHERE query = 'LISTEN {DirectoryChannel.Name}'");
+
+    private async Task<long> CountListenersAsync() => await OwnerScalarAsync(
+        $"SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN {DirectoryChannel.Name}'");
+
+    private async Task<long> OwnerScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static string NewSlug() => $"pl{Guid.NewGuid():N}"[..14];
