@@ -11,7 +11,7 @@ public static class Propagation
     /// <returns>How long the slowest replica took.</returns>
     public static async Task<TimeSpan> OnEveryApiReplicaAsync(StackFixture stack, Func<HttpClient, Task<bool>> holds)
     {
-        Assert.Equal(StackFixture.ApiReplicaCount, stack.ApiReplicas.Count);
+        Assert.Equal(stack.ApiReplicaCount, stack.ApiReplicas.Count);
         var clock = Stopwatch.StartNew();
         foreach (var replica in stack.ApiReplicas)
         {

@@ -16,7 +16,7 @@ public class StackFixture : IAsyncLifetime
     public const string WorkerRunKey = "integration-tests-worker-run-key";
     public const string PlatformSigningKey = "integration-tests-platform-signing-key-of-32-bytes";
     public const string PlatformAudience = "tatamitech-platform";
-    public const int ApiReplicaCount = 2;
+
     public const string Issuer = "tatamitech-dev";
     public const string Audience = "tatamitech-api";
 
@@ -46,6 +46,12 @@ public class StackFixture : IAsyncLifetime
 
     public TestTenant Bravo { get; private set; } = null!;
 
+    /// <summary>
+    /// How many API processes the stack runs: two, as in production, so that each must follow the
+    /// platform's changes on its own.
+    /// </summary>
+    public virtual int ApiReplicaCount => 2;
+
     /// <summary>AppHost arguments a fixture of its own needs on top of the shared ones.</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
@@ -58,7 +64,6 @@ public class StackFixture : IAsyncLifetime
                 $"--Parameters:{ResourceNames.RuntimeRolePassword}={RuntimePassword}",
                 $"--Parameters:{ResourceNames.WorkerRunKey}={WorkerRunKey}",
                 $"--Parameters:{ResourceNames.PlatformSigningKey}={PlatformSigningKey}",
-                // Two API processes, as in production: each must follow the platform's changes on its own.
                 $"--{ConfigurationKeys.ApiReplicas}={ApiReplicaCount}",
                 .. ExtraArguments,
             ],
@@ -97,11 +102,24 @@ public class StackFixture : IAsyncLifetime
         return await worker.SendAsync(request);
     }
 
+    /// <summary>A request to the platform service with an operator's token.</summary>
+    public Task<HttpResponseMessage> OperatorAsync(HttpMethod method, string path, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new("Bearer", TestTokens.Operator());
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return Platform.SendAsync(request);
+    }
+
     /// <summary>
     /// The address each API replica listens on (its ASPNETCORE_URLS), read from the replicas' own resource
     /// snapshots: the resource's endpoint is a proxy that spreads requests over them.
     /// </summary>
-    private static async Task<List<Uri>> ApiReplicaAddressesAsync(DistributedApplication app, CancellationToken ct)
+    private async Task<List<Uri>> ApiReplicaAddressesAsync(DistributedApplication app, CancellationToken ct)
     {
         var addresses = new Dictionary<string, Uri>();
         await foreach (var update in app.ResourceNotifications.WatchAsync(ct))

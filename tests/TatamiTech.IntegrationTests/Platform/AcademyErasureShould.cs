@@ -17,7 +17,7 @@ public sealed class AcademyErasureShould(StackFixture stack)
     {
         var (slug, id, _) = await AcademyWithDataAsync();
 
-        using var export = await OperatorAsync(HttpMethod.Get, $"/academies/{slug}/export");
+        using var export = await stack.OperatorAsync(HttpMethod.Get, $"/academies/{slug}/export");
 
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         Assert.Equal("application/x-ndjson", export.Content.Headers.ContentType?.MediaType);
@@ -34,12 +34,12 @@ public sealed class AcademyErasureShould(StackFixture stack)
         var (slug, id, token) = await AcademyWithDataAsync();
         var othersBefore = await OtherAcademiesRowsAsync(id);
 
-        using (var refused = await OperatorAsync(HttpMethod.Delete, $"/academies/{slug}"))
+        using (var refused = await stack.OperatorAsync(HttpMethod.Delete, $"/academies/{slug}"))
         {
             await ProblemAssert.IsProblem(refused, HttpStatusCode.Conflict);
         }
 
-        using (var suspend = await OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "closing down" }))
+        using (var suspend = await stack.OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "closing down" }))
         {
             Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
         }
@@ -52,7 +52,7 @@ public sealed class AcademyErasureShould(StackFixture stack)
             Assert.Equal(HttpStatusCode.Forbidden, cached.StatusCode);
         }
 
-        using var erased = await OperatorAsync(HttpMethod.Delete, $"/academies/{slug}");
+        using var erased = await stack.OperatorAsync(HttpMethod.Delete, $"/academies/{slug}");
 
         Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
         var deleted = (await erased.Content.ReadFromJsonAsync<Dictionary<string, int>>())!;
@@ -73,7 +73,7 @@ public sealed class AcademyErasureShould(StackFixture stack)
             return gone.StatusCode == HttpStatusCode.NotFound;
         });
 
-        using var missing = await OperatorAsync(HttpMethod.Delete, $"/academies/{slug}");
+        using var missing = await stack.OperatorAsync(HttpMethod.Delete, $"/academies/{slug}");
         await ProblemAssert.IsProblem(missing, HttpStatusCode.NotFound);
     }
 
@@ -81,7 +81,7 @@ public sealed class AcademyErasureShould(StackFixture stack)
     private async Task<(string Slug, Guid Id, string Token)> AcademyWithDataAsync()
     {
         var slug = $"er{Guid.NewGuid():N}"[..14];
-        using var created = await OperatorAsync(
+        using var created = await stack.OperatorAsync(
             HttpMethod.Post, "/academies", new { slug, name = "Erasable Dojo", timeZone = "UTC" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -165,17 +165,5 @@ public sealed class AcademyErasureShould(StackFixture stack)
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = academy } } };
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private Task<HttpResponseMessage> OperatorAsync(HttpMethod method, string path, object? body = null)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new("Bearer", TestTokens.Operator());
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        return stack.Platform.SendAsync(request);
     }
 }

@@ -52,7 +52,7 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         }
 
-        using (var suspended = await OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "unpaid invoice" }))
+        using (var suspended = await stack.OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "unpaid invoice" }))
         {
             Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
             Assert.Equal("suspended", (await suspended.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
@@ -74,7 +74,7 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
             await ProblemAssert.IsProblem(mint, HttpStatusCode.Forbidden);
         }
 
-        using (var resumed = await OperatorAsync(HttpMethod.Post, $"/academies/{slug}/resume"))
+        using (var resumed = await stack.OperatorAsync(HttpMethod.Post, $"/academies/{slug}/resume"))
         {
             Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
         }
@@ -85,7 +85,7 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
             return served.StatusCode == HttpStatusCode.OK;
         });
 
-        using var audit = await OperatorAsync(HttpMethod.Get, $"/audit?academy={slug}");
+        using var audit = await stack.OperatorAsync(HttpMethod.Get, $"/audit?academy={slug}");
         var actions = (await audit.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()
             .Select(e => $"{e.GetProperty("action").GetString()}:{e.GetProperty("operator").GetString()}").ToList();
         Assert.Equal(["resume:operator", "suspend:operator", "create:operator"], actions);
@@ -95,7 +95,7 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
     public async Task SkipASuspendedAcademyInTheRosterRun()
     {
         var (slug, _) = await NewAcademyWithTokenAsync();
-        using (var suspended = await OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "fraud review" }))
+        using (var suspended = await stack.OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "fraud review" }))
         {
             Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
         }
@@ -123,7 +123,7 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
         Assert.True(created.Success, created.Message);
         Assert.False(again.Success, "A taken slug was created twice.");
         Assert.False(invalid.Success, "A reserved slug was accepted.");
-        using var found = await OperatorAsync(HttpMethod.Get, $"/academies/{slug}");
+        using var found = await stack.OperatorAsync(HttpMethod.Get, $"/academies/{slug}");
         Assert.Equal("Asia/Tokyo", (await found.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("timeZone").GetString());
     }
 
@@ -191,10 +191,10 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
     {
         var (slug, _) = await NewAcademyWithTokenAsync();
 
-        using var found = await OperatorAsync(HttpMethod.Get, $"/academies/{slug}");
-        using var missing = await OperatorAsync(HttpMethod.Get, $"/academies/{NewSlug()}");
-        using var active = await OperatorAsync(HttpMethod.Get, "/academies?status=active&pageSize=100");
-        using var badStatus = await OperatorAsync(HttpMethod.Get, "/academies?status=deleted");
+        using var found = await stack.OperatorAsync(HttpMethod.Get, $"/academies/{slug}");
+        using var missing = await stack.OperatorAsync(HttpMethod.Get, $"/academies/{NewSlug()}");
+        using var active = await stack.OperatorAsync(HttpMethod.Get, "/academies?status=active&pageSize=100");
+        using var badStatus = await stack.OperatorAsync(HttpMethod.Get, "/academies?status=deleted");
 
         Assert.Equal(HttpStatusCode.OK, found.StatusCode);
         await ProblemAssert.IsProblem(missing, HttpStatusCode.NotFound);
@@ -281,15 +281,15 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
         }
 
         // The server cuts every listening session; each API process reconnects and clears its cache.
-        Assert.Equal(StackFixture.ApiReplicaCount, await TerminateListenersAsync());
+        Assert.Equal(stack.ApiReplicaCount, await TerminateListenersAsync());
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (await CountListenersAsync() < StackFixture.ApiReplicaCount)
+        while (await CountListenersAsync() < stack.ApiReplicaCount)
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "The API processes did not listen again.");
             await Task.Delay(50);
         }
 
-        using (var suspended = await OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "after the gap" }))
+        using (var suspended = await stack.OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "after the gap" }))
         {
             Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
         }
@@ -328,19 +328,8 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
     }
 
     private Task<HttpResponseMessage> CreateAsync(string slug, string name, string timeZone) =>
-        OperatorAsync(HttpMethod.Post, "/academies", new { slug, name, timeZone });
+        stack.OperatorAsync(HttpMethod.Post, "/academies", new { slug, name, timeZone });
 
-    private Task<HttpResponseMessage> OperatorAsync(HttpMethod method, string path, object? body = null)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new("Bearer", TestTokens.Operator());
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        return stack.Platform.SendAsync(request);
-    }
 
     private static Task<HttpResponseMessage> MintAsync(HttpClient api, string slug) =>
         api.SendAsync($"{slug}.localhost", HttpMethod.Post, "/dev/tokens", body: new { subject = "coach" });

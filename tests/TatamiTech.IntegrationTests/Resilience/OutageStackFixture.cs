@@ -10,6 +10,9 @@ public sealed class OutageStackFixture : Infrastructure.StackFixture
 {
     private readonly string _dataRoot = Directory.CreateTempSubdirectory("tatamitech-outage-").FullName;
 
+    /// <summary>One API process: the drill is about one process riding out the outage, and the machine's cores.</summary>
+    public override int ApiReplicaCount => 1;
+
     protected override IEnumerable<string> ExtraArguments => ["--Postgres:Mode=local", $"--Postgres:DataRoot={_dataRoot}"];
 
     /// <summary>A fast shutdown, as when the server is restarted under its clients: sessions are cut at once.</summary>
