@@ -23,22 +23,33 @@ internal sealed class TenantBindingMiddleware(RequestDelegate next, ILogger<Tena
             return next(context);
         }
 
-        var subject = context.User.FindFirst(TatamiClaims.Subject)?.Value;
-        var claims = context.User.FindAll(TatamiClaims.TenantId).ToList();
-        if (claims.Count == 0 || (claims.Count == 1 && string.IsNullOrEmpty(claims[0].Value)))
+        // One pass, no allocation on the accepted path: the first tenant_id claim and whether there are more.
+        Claim? claim = null;
+        var count = 0;
+        foreach (var candidate in context.User.Claims)
         {
+            if (candidate.Type == TatamiClaims.TenantId && count++ == 0)
+            {
+                claim = candidate;
+            }
+        }
+
+        if (claim is null || (count == 1 && string.IsNullOrEmpty(claim.Value)))
+        {
+            var subject = context.User.FindFirst(TatamiClaims.Subject)?.Value;
             return RefuseAsync(context, tenant, TenantRejectionReason.TokenWithoutTenant,
                 () => TenancyLog.TokenWithoutTenant(logger, subject, tenant.Slug));
         }
 
         // Exactly one tenant_id, a string holding a UUID in its one canonical form: an array (each value
         // becomes a claim of its own, and the first would win), a number or an object is a mismatch.
-        var claimed = string.Join(",", claims.Select(c => c.Value));
-        if (claims.Count != 1
-            || claims[0].ValueType != ClaimValueTypes.String
-            || !Guid.TryParseExact(claimed, "D", out var claimedId)
+        if (count != 1
+            || claim.ValueType != ClaimValueTypes.String
+            || !Guid.TryParseExact(claim.Value, "D", out var claimedId)
             || claimedId != tenant.Id)
         {
+            var subject = context.User.FindFirst(TatamiClaims.Subject)?.Value;
+            var claimed = string.Join(",", context.User.FindAll(TatamiClaims.TenantId).Select(c => c.Value));
             return RefuseAsync(context, tenant, TenantRejectionReason.TokenTenantMismatch,
                 () => TenancyLog.TokenTenantMismatch(logger, subject, TenancyLog.Truncate(claimed), tenant.Slug, tenant.Id));
         }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TatamiTech.Api;
 using TatamiTech.Data;
+using TatamiTech.Data.Tenants;
 using TatamiTech.Names;
 
 namespace TatamiTech.IntegrationTests.Infrastructure;
@@ -43,6 +44,15 @@ public sealed class InProcessApi(
             builder.UseSetting(key, value);
         }
 
+        // The stack's own API processes are the ones that listen for academy changes; a listener in here
+        // would be one more session on the channel that the tests counting listeners would have to tell apart.
+        builder.ConfigureTestServices(s =>
+        {
+            foreach (var listener in s.Where(d => d.ImplementationType == typeof(TenantChangeListener)).ToList())
+            {
+                s.Remove(listener);
+            }
+        });
         if (services is not null)
         {
             builder.ConfigureTestServices(services);

@@ -156,6 +156,27 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
     }
 
     [Theory]
+    [InlineData("POST", "/academies", "{")]
+    [InlineData("POST", "/academies", "[]")]
+    [InlineData("POST", "/academies", "null")]
+    [InlineData("POST", "/academies", """{"slug": 5}""")]
+    [InlineData("POST", "/academies/goldentiger/suspend", "{")]
+    [InlineData("POST", "/academies/goldentiger/suspend", """{"reason": ["a"]}""")]
+    public async Task AnswerBadRequestToAMalformedBodyAndChangeNothing(string method, string path, string body)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", TestTokens.Operator());
+
+        using var response = await stack.Platform.SendAsync(request);
+
+        await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM tenants WHERE slug = $1 AND status <> 'active'", "goldentiger"));
+    }
+
+    [Theory]
     [InlineData("Mars/Olympus_Mons")]
     [InlineData("")]
     public async Task RefuseAnUnknownTimeZone(string zone)
