@@ -63,6 +63,8 @@ public static class Extensions
             logging.IncludeFormattedMessage = true;
             // Scopes carry tenant.slug and tenant.id onto every record written inside a tenant scope.
             logging.IncludeScopes = true;
+            // Warnings and errors written after the scope closed (the unhandled-exception record) still name it.
+            logging.AddProcessor(new TenantLogProcessor());
         });
 
         builder.Services.AddOpenTelemetry()

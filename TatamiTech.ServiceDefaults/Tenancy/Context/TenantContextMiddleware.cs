@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using TatamiTech.ServiceDefaults.Tenancy.Observability;
 using TatamiTech.ServiceDefaults.Tenancy.Resolution;
 using TatamiTech.Tenancy;
@@ -11,7 +10,11 @@ namespace TatamiTech.ServiceDefaults.Tenancy.Context;
 /// on handlers read the academy from <see cref="ITenantContext"/>, every log record carries it, and every
 /// query is guarded by it (step 5, in the data layer).
 /// </summary>
-internal sealed class TenantContextMiddleware(RequestDelegate next, ILogger<TenantContextMiddleware> logger)
+/// <remarks>
+/// A failure is logged once, by the framework's exception handler further out; <see cref="TenantLogProcessor"/>
+/// gives that record the academy, although this scope has closed by then.
+/// </remarks>
+internal sealed class TenantContextMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context, ITenantContext tenantContext)
     {
@@ -23,27 +26,7 @@ internal sealed class TenantContextMiddleware(RequestDelegate next, ILogger<Tena
 
         using (tenantContext.Enter(tenant))
         {
-            try
-            {
-                await next(context);
-            }
-            catch (Exception ex) when (LogInTenantScope(ex))
-            {
-                // Never reached: the filter only logs, while the tenant's log scope is still open.
-                throw;
-            }
+            await next(context);
         }
-    }
-
-    // The exception handler further out logs the failure too, but after the tenant scope has closed.
-    private bool LogInTenantScope(Exception exception)
-    {
-        // A cancelled request and a request the framework could not bind are not failures of ours.
-        if (exception is not (OperationCanceledException or BadHttpRequestException))
-        {
-            TenancyLog.UnhandledInTenant(logger, exception);
-        }
-
-        return false;
     }
 }

@@ -36,8 +36,6 @@ internal static partial class TenancyLog
         Message = "Token of subject {Subject} carries no tenant_id; used on tenant {HostTenant}; request refused")]
     public static partial void TokenWithoutTenant(ILogger logger, string? subject, string hostTenant);
 
-    [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "Request failed inside its tenant scope")]
-    public static partial void UnhandledInTenant(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 4006, Level = LogLevel.Debug,
         Message = "Tenant {RequestedSlug} taken from the X-Tenant header (host {Host} names none)")]
