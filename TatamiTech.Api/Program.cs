@@ -1,6 +1,7 @@
 using TatamiTech.Api.Database;
 using TatamiTech.Api.DevTokens;
 using TatamiTech.Api.Promotions;
+using TatamiTech.Api.Reference;
 using TatamiTech.Api.Reports;
 using TatamiTech.Api.Students;
 using TatamiTech.Data;
@@ -15,6 +16,7 @@ builder.AddTatamiData();
 builder.AddTenantChangeListener();
 builder.AddDatabaseOutageProblems();
 builder.AddDevTokens();
+builder.AddApiReference();
 
 var app = builder.Build();
 
@@ -28,6 +30,7 @@ app.MapStudentsApi();
 app.MapPromotionsApi();
 app.MapRosterReportsApi();
 app.MapDevTokensApi();
+app.MapApiReference();
 
 await app.VerifyRuntimeRoleAsync();
 await app.RunAsync();

@@ -4,6 +4,7 @@ using TatamiTech.Platform;
 using TatamiTech.Platform.Academies;
 using TatamiTech.Platform.Audit;
 using TatamiTech.Platform.Operators;
+using TatamiTech.Platform.Reference;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,6 +12,7 @@ builder.AddServiceDefaults();
 builder.AddOperatorAuthentication();
 builder.AddPlatformData();
 builder.AddDevOperatorTokens();
+builder.AddPlatformReference();
 
 var app = builder.Build();
 
@@ -23,6 +25,7 @@ app.MapDefaultEndpoints();
 app.MapAcademiesApi();
 app.MapAuditApi();
 app.MapDevOperatorTokens();
+app.MapPlatformReference();
 
 await app.VerifyDatabaseRoleAsync(ConnectionNames.Platform, DatabaseRoles.Platform);
 await app.RunAsync();

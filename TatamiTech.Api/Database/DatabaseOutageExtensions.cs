@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.OpenApi;
+using TatamiTech.ServiceDefaults.OpenApi;
+using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+
 namespace TatamiTech.Api.Database;
 
 public static class DatabaseOutageExtensions
@@ -6,6 +10,15 @@ public static class DatabaseOutageExtensions
     public static TBuilder AddDatabaseOutageProblems<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddExceptionHandler<DatabaseOutageHandler>();
+        builder.Services.ConfigureAll<OpenApiOptions>(options => options.AddOperationTransformer(async (operation, context, ct) =>
+        {
+            // Every academy endpoint reads the database, the academy's lookup at least.
+            if (!context.Description.ActionDescriptor.EndpointMetadata.OfType<TenantAgnosticMetadata>().Any())
+            {
+                await ProblemResponses.AddAsync(operation, context, StatusCodes.Status503ServiceUnavailable,
+                    "The database is unreachable for now; see Retry-After.", ct);
+            }
+        }));
         return builder;
     }
 }

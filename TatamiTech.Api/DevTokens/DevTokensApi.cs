@@ -13,7 +13,9 @@ namespace TatamiTech.Api.DevTokens;
 public static class DevTokensApi
 {
     public const string DefaultSubject = "dev-user";
-    private static readonly TimeSpan s_maxLifetime = TimeSpan.FromDays(1);
+    public const int MaxSubjectLength = 100;
+    public const int MaxLifetimeMinutes = 24 * 60;
+    private static readonly TimeSpan s_referencePageLifetime = TimeSpan.FromHours(8);
 
     public static bool IsEnabled(IHostEnvironment environment, IConfiguration configuration) =>
         environment.IsDevelopment()
@@ -44,17 +46,35 @@ public static class DevTokensApi
         DevTokenRequest? request, ITenantContext tenantContext, DevTokenIssuer issuer)
     {
         var subject = string.IsNullOrWhiteSpace(request?.Subject) ? DefaultSubject : request.Subject.Trim();
-        var lifetime = TimeSpan.FromMinutes(request?.LifetimeMinutes ?? 60);
-        if (lifetime <= TimeSpan.Zero || lifetime > s_maxLifetime)
+        var minutes = request?.LifetimeMinutes ?? 60;
+        var errors = new Dictionary<string, string[]>();
+        if (subject.Length > MaxSubjectLength)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["lifetimeMinutes"] = [$"Must be between 1 and {s_maxLifetime.TotalMinutes}."],
-            });
+            errors["subject"] = [$"At most {MaxSubjectLength} characters."];
+        }
+
+        if (minutes is < 1 or > MaxLifetimeMinutes)
+        {
+            errors["lifetimeMinutes"] = [$"Must be between 1 and {MaxLifetimeMinutes}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
         }
 
         var tenant = tenantContext.Required;
-        var (token, expiresAt) = issuer.Issue(tenant, subject, lifetime);
+        var (token, expiresAt) = issuer.Issue(tenant, subject, TimeSpan.FromMinutes(minutes));
         return TypedResults.Ok(new DevTokenResponse(token, "Bearer", tenant.Slug, subject, expiresAt));
     }
+
+    /// <summary>
+    /// The token the reference page of an academy's host is opened with, so that "Send" works at once:
+    /// only in Development (the issuer exists) and only for the academy the host resolved to.
+    /// </summary>
+    public static string? TokenForReferencePage(HttpContext context) =>
+        context.RequestServices.GetService<DevTokenIssuer>() is { } issuer
+        && context.RequestServices.GetRequiredService<ITenantContext>().Current is { } tenant
+            ? issuer.Issue(tenant, DefaultSubject, s_referencePageLifetime).Token
+            : null;
 }

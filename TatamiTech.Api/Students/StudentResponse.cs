@@ -1,4 +1,5 @@
 using TatamiTech.Data.Students;
+using TatamiTech.ServiceDefaults.OpenApi;
 
 namespace TatamiTech.Api.Students;
 
@@ -7,7 +8,7 @@ public sealed record StudentResponse(
     string FirstName,
     string LastName,
     string Email,
-    string BeltRank,
+    [property: AllowedValuesFrom(typeof(BeltRanks), nameof(BeltRanks.All))] string BeltRank,
     DateTimeOffset CreatedAt)
 {
     public static StudentResponse From(Student student) => new(

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -24,15 +25,19 @@ public static class StudentsApi
 
         students.MapGet("/", ListStudents).WithName("ListStudents");
         students.MapGet("/{id:guid}", GetStudent).WithName("GetStudent");
-        students.MapPost("/", CreateStudent).WithName("CreateStudent");
-        students.MapPut("/{id:guid}", UpdateStudent).WithName("UpdateStudent");
+        students.MapPost("/", CreateStudent).WithName("CreateStudent").ProducesProblem(StatusCodes.Status409Conflict);
+        students.MapPut("/{id:guid}", UpdateStudent).WithName("UpdateStudent").ProducesProblem(StatusCodes.Status409Conflict);
         students.MapDelete("/{id:guid}", DeleteStudent).WithName("DeleteStudent");
 
         return app;
     }
 
     public static async Task<Results<Ok<StudentPage>, ValidationProblem>> ListStudents(
-        TatamiDbContext db, int? page, int? pageSize, string? q, CancellationToken cancellationToken)
+        TatamiDbContext db,
+        [Range(1, MaxPage)] int? page,
+        [Range(1, MaxPageSize)] int? pageSize,
+        [StringLength(ValidStudent.EmailMaxLength)] string? q,
+        CancellationToken cancellationToken)
     {
         var pageNumber = page ?? 1;
         var size = pageSize ?? DefaultPageSize;

@@ -10,17 +10,18 @@ public static class AcademiesApi
 {
     public const int MaxPageSize = 100;
     public const int MaxReasonLength = 500;
+    public const string ExportContentType = "application/x-ndjson";
 
     public static WebApplication MapAcademiesApi(this WebApplication app)
     {
         var academies = app.MapGroup("/academies").WithTags("Academies");
-        academies.MapPost("/", Create).WithName("CreateAcademy");
+        academies.MapPost("/", Create).WithName("CreateAcademy").ProducesProblem(StatusCodes.Status409Conflict);
         academies.MapGet("/", List).WithName("ListAcademies");
         academies.MapGet("/{slug}", Get).WithName("GetAcademy");
         academies.MapPost("/{slug}/suspend", Suspend).WithName("SuspendAcademy");
         academies.MapPost("/{slug}/resume", Resume).WithName("ResumeAcademy");
-        academies.MapGet("/{slug}/export", Export).WithName("ExportAcademy");
-        academies.MapDelete("/{slug}", Erase).WithName("EraseAcademy");
+        academies.MapGet("/{slug}/export", Export).WithName("ExportAcademy").Produces(StatusCodes.Status200OK, contentType: ExportContentType);
+        academies.MapDelete("/{slug}", Erase).WithName("EraseAcademy").ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
@@ -97,7 +98,7 @@ public static class AcademiesApi
             return TypedResults.NotFound();
         }
 
-        return TypedResults.Stream(stream => data.ExportAsync(academy.Id, stream, ct), "application/x-ndjson", $"{slug}.ndjson");
+        return TypedResults.Stream(stream => data.ExportAsync(academy.Id, stream, ct), ExportContentType, $"{slug}.ndjson");
     }
 
     public static async Task<Results<Ok<IReadOnlyDictionary<string, int>>, NotFound, ProblemHttpResult>> Erase(

@@ -1,8 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+using TatamiTech.Tenancy;
+
 namespace TatamiTech.Platform.Academies;
 
-public sealed record CreateAcademyRequest(string? Slug, string? Name, string? TimeZone);
+/// <param name="Slug">The academy's subdomain: lowercase letters, digits and inner hyphens.</param>
+/// <param name="Name">The academy's display name.</param>
+/// <param name="TimeZone">An IANA time zone such as <c>Europe/Paris</c>; its day is the roster report's day.</param>
+public sealed record CreateAcademyRequest(
+    [property: Required, StringLength(TenantSlug.MaxLength, MinimumLength = AcademyRules.MinSlugLength)] string? Slug,
+    [property: Required, StringLength(AcademyRules.MaxNameLength)] string? Name,
+    [property: Required] string? TimeZone);
 
-public sealed record SuspendAcademyRequest(string? Reason);
+/// <param name="Reason">Why, for the audit.</param>
+public sealed record SuspendAcademyRequest([property: Required, StringLength(AcademiesApi.MaxReasonLength)] string? Reason);
 
 public sealed record AcademyResponse(
     Guid Id,

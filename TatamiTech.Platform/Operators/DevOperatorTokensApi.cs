@@ -11,6 +11,7 @@ namespace TatamiTech.Platform.Operators;
 /// </summary>
 public static class DevOperatorTokensApi
 {
+    public const string DefaultSubject = "dev-operator";
     private static readonly TimeSpan s_lifetime = TimeSpan.FromHours(1);
 
     public static bool IsEnabled(IHostEnvironment environment, IConfiguration configuration) =>
@@ -38,12 +39,17 @@ public static class DevOperatorTokensApi
 
     public static Ok<OperatorTokenResponse> Issue(OperatorTokenRequest? request, DevelopmentTokenWriter writer)
     {
-        var subject = string.IsNullOrWhiteSpace(request?.Subject) ? "dev-operator" : request.Subject.Trim();
-        var (token, expiresAt) = writer.Write(
-            [new Claim(TatamiClaims.Subject, subject), new Claim(TatamiClaims.Role, TatamiClaims.PlatformOperatorRole)],
-            s_lifetime);
+        var subject = string.IsNullOrWhiteSpace(request?.Subject) ? DefaultSubject : request.Subject.Trim();
+        var (token, expiresAt) = Write(writer, subject);
         return TypedResults.Ok(new OperatorTokenResponse(token, "Bearer", subject, expiresAt));
     }
+
+    /// <summary>The operator token the reference page opens with; only in Development (the writer exists).</summary>
+    public static string? TokenForReferencePage(HttpContext context) =>
+        context.RequestServices.GetService<DevelopmentTokenWriter>() is { } writer ? Write(writer, DefaultSubject).Token : null;
+
+    private static (string Token, DateTimeOffset ExpiresAt) Write(DevelopmentTokenWriter writer, string subject) => writer.Write(
+        [new Claim(TatamiClaims.Subject, subject), new Claim(TatamiClaims.Role, TatamiClaims.PlatformOperatorRole)], s_lifetime);
 }
 
 /// <param name="Subject">The operator the token is for; defaults to <c>dev-operator</c>.</param>

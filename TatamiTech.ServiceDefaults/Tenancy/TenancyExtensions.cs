@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TatamiTech.ServiceDefaults.Tenancy.Binding;
@@ -62,6 +63,9 @@ public static class TenancyExtensions
 
         // 4. Context.
         builder.Services.AddTenantContext();
+
+        // What the steps answer, in every OpenAPI document of the service.
+        builder.Services.ConfigureAll<OpenApiOptions>(options => options.AddOperationTransformer<TenancyResponsesTransformer>());
         return builder;
     }
 

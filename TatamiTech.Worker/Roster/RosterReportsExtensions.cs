@@ -45,7 +45,7 @@ public static class RosterReportsExtensions
     {
         if (app.Services.GetRequiredService<IOptions<RosterReportOptions>>().Value.EnableRunEndpoint)
         {
-            app.MapPost(ServicePaths.RosterRunNow, RunNow);
+            app.MapPost(ServicePaths.RosterRunNow, RunNow).WithTags("Roster").ProducesProblem(StatusCodes.Status401Unauthorized);
         }
 
         return app;

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using TatamiTech.ServiceDefaults.OpenApi;
+using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+
+namespace TatamiTech.ServiceDefaults.Tenancy;
+
+/// <summary>
+/// What the tenancy pipeline answers before any handler, documented on every academy endpoint: the host
+/// names no academy (404), the academy is suspended or the token is another academy's (403), the academy
+/// or the caller's address is over its rate limit (429).
+/// </summary>
+internal sealed class TenancyResponsesTransformer : IOpenApiOperationTransformer
+{
+    public async Task TransformAsync(
+        OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<TenantAgnosticMetadata>().Any())
+        {
+            return;
+        }
+
+        await AddAsync(StatusCodes.Status404NotFound, "The host names no academy, or the resource is not in this academy.");
+        await AddAsync(StatusCodes.Status403Forbidden, "The academy is suspended, or the token belongs to another academy.");
+        await AddAsync(StatusCodes.Status429TooManyRequests, "The academy or the caller's address is over its rate limit; see Retry-After.");
+
+        Task AddAsync(int status, string description) =>
+            ProblemResponses.AddAsync(operation, context, status, description, cancellationToken);
+    }
+}
