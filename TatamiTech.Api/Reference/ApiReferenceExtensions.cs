@@ -33,7 +33,8 @@ public static class ApiReferenceExtensions
                 Email = "aiko.tanaka@example.com",
                 BeltRank = "yellow",
             };
-            document.Examples[typeof(PromotionRequest)] = new PromotionRequest { ToRank = "orange", PromotedOn = new DateOnly(2026, 11, 28) };
+            document.Examples[typeof(PromotionRequest)] =
+                new PromotionRequest { ToRank = "orange", PromotedOn = new DateOnly(2026, 11, 28) };
             document.Examples[typeof(DevTokenRequest)] = new DevTokenRequest(DevTokensApi.DefaultSubject, 60);
         });
 

@@ -20,7 +20,8 @@ public static class AcademiesApi
         academies.MapGet("/{slug}", Get).WithName("GetAcademy");
         academies.MapPost("/{slug}/suspend", Suspend).WithName("SuspendAcademy");
         academies.MapPost("/{slug}/resume", Resume).WithName("ResumeAcademy");
-        academies.MapGet("/{slug}/export", Export).WithName("ExportAcademy").Produces(StatusCodes.Status200OK, contentType: ExportContentType);
+        academies.MapGet("/{slug}/export", Export).WithName("ExportAcademy")
+            .Produces(StatusCodes.Status200OK, contentType: ExportContentType);
         academies.MapDelete("/{slug}", Erase).WithName("EraseAcademy").ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }

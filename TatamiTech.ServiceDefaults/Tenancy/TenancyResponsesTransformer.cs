@@ -23,7 +23,8 @@ internal sealed class TenancyResponsesTransformer : IOpenApiOperationTransformer
 
         await AddAsync(StatusCodes.Status404NotFound, "The host names no academy, or the resource is not in this academy.");
         await AddAsync(StatusCodes.Status403Forbidden, "The academy is suspended, or the token belongs to another academy.");
-        await AddAsync(StatusCodes.Status429TooManyRequests, "The academy or the caller's address is over its rate limit; see Retry-After.");
+        await AddAsync(
+            StatusCodes.Status429TooManyRequests, "The academy or the caller's address is over its rate limit; see Retry-After.");
 
         Task AddAsync(int status, string description) =>
             ProblemResponses.AddAsync(operation, context, status, description, cancellationToken);

@@ -192,8 +192,11 @@ public sealed partial class ApiDocumentShould(StackFixture stack) : IAsyncLifeti
                 e.Metadata.GetMetadata<TenantAgnosticMetadata>() is not null,
                 e.Metadata.GetMetadata<IAllowAnonymous>() is not null,
                 e.Metadata.GetMetadata<IAcceptsMetadata>() is not null,
-                e.Metadata.OfType<MethodInfo>().Any(m => m.ReturnType.ToString().Contains(nameof(ProblemHttpResult), StringComparison.Ordinal))))),
+                e.Metadata.OfType<MethodInfo>().Any(ReturnsProblemOfItsOwn)))),
     ];
+
+    private static bool ReturnsProblemOfItsOwn(MethodInfo handler) =>
+        handler.ReturnType.ToString().Contains(nameof(ProblemHttpResult), StringComparison.Ordinal);
 
     /// <summary><c>/students/{id:guid}/</c> as a document writes it: <c>/students/{id}</c>.</summary>
     private static string ClientPath(string pattern)
