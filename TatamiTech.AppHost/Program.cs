@@ -34,7 +34,9 @@ builder.AddProject<Projects.TatamiTech_Api>(ResourceNames.Api)
     .WithReference(database.Runtime)
     .WaitForCompletion(migrations)
     .WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtSigningKey), jwtSigningKey)
-    .WithHttpHealthCheck(ServicePaths.Health);
+    .WithHttpHealthCheck(ServicePaths.Health)
+    .WithAcademyLinks()
+    .WithDevTokenCommand();
 
 builder.AddProject<Projects.TatamiTech_Worker>(ResourceNames.Worker)
     .WithReference(database.Runtime)
@@ -59,6 +61,7 @@ builder.AddProject<Projects.TatamiTech_Platform>(ResourceNames.Platform)
     .WaitForCompletion(migrations)
     .WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtSigningKey), platformSigningKey)
     .WithHttpHealthCheck(ServicePaths.Health)
+    .WithReferenceLink("platform: API reference")
     .WithNewAcademyCommand();
 
 builder.Build().Run();

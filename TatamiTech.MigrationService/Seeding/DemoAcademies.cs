@@ -1,4 +1,5 @@
 using TatamiTech.Data.Students;
+using TatamiTech.Names;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.MigrationService.Seeding;
@@ -10,10 +11,10 @@ namespace TatamiTech.MigrationService.Seeding;
 public static class DemoAcademies
 {
     public static readonly TenantInfo GoldenTiger = new(
-        Guid.Parse("6f1a0c4e-3b7d-4c2a-9e51-0d7f2b8a1c01"), "goldentiger", "Golden Tiger Dojo");
+        Guid.Parse("6f1a0c4e-3b7d-4c2a-9e51-0d7f2b8a1c01"), DemoAcademySlugs.GoldenTiger, "Golden Tiger Dojo");
 
     public static readonly TenantInfo IronCrane = new(
-        Guid.Parse("2c9e7b13-5a4f-4d6e-8b20-7e3c1f9a5d02"), "ironcrane", "Iron Crane Academy");
+        Guid.Parse("2c9e7b13-5a4f-4d6e-8b20-7e3c1f9a5d02"), DemoAcademySlugs.IronCrane, "Iron Crane Academy");
 
     public static IReadOnlyList<(TenantInfo Tenant, Student[] Students)> All =>
     [
