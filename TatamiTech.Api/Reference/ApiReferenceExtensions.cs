@@ -17,7 +17,8 @@ public static class ApiReferenceExtensions
             document.Title = Title;
             document.Description = $"""
                 The API of one academy. The host names the academy: `https://<academy>.tatamitech.com`, in
-                Development `http://<academy>.localhost:5080` (for example `{DemoAcademySlugs.GoldenTiger}` or `{DemoAcademySlugs.IronCrane}`).
+                Development `http://<academy>.localhost:5080` (for example `{DemoAcademySlugs.GoldenTiger}` or
+                `{DemoAcademySlugs.IronCrane}`).
                 No request carries an academy id.
 
                 Every operation needs a bearer token whose `tenant_id` claim is that academy's id; a token of

@@ -27,7 +27,8 @@ public sealed class DashboardShould(StackFixture stack)
 
         foreach (var slug in DemoAcademySlugs.All)
         {
-            Assert.Contains(shown, u => u.Url.StartsWith($"http://{slug}.localhost:", StringComparison.Ordinal) && u.Url.EndsWith("/scalar/"));
+            Assert.Contains(shown, u =>
+                u.Url.StartsWith($"http://{slug}.localhost:", StringComparison.Ordinal) && u.Url.EndsWith("/scalar/", StringComparison.Ordinal));
             Assert.Contains(shown, u => u.Url.Contains($"{slug}.localhost", StringComparison.Ordinal) && u.Url.Contains("students"));
         }
 
@@ -74,7 +75,10 @@ public sealed class DashboardShould(StackFixture stack)
             ResourceNames.Api, e => e.Snapshot.State?.Text == KnownResourceStates.Running, timeout.Token);
         return await stack.App.ResourceCommands.ExecuteCommandAsync(replica.ResourceId, "dev-token", new InteractionInputCollection(
         [
-            new InteractionInput { Name = "academy", Label = "Academy", InputType = InputType.Choice, Value = academy, AllowCustomChoice = true },
+            new InteractionInput
+            {
+                Name = "academy", Label = "Academy", InputType = InputType.Choice, Value = academy, AllowCustomChoice = true,
+            },
         ]));
     }
 }
