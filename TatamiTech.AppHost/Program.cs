@@ -23,13 +23,13 @@ var workerRunKey = builder.AddParameter(
     persist: true);
 
 // Only the one-shot migration service sees the owner; the API and the Worker run as the runtime role.
-var migrations = builder.AddProject<Projects.TatamiTech_MigrationService>(ResourceNames.Migrations)
+var migrations = builder.AddService<Projects.TatamiTech_MigrationService>(ResourceNames.Migrations)
     .WithReference(database.Owner)
     .WithReference(database.Runtime)
     .WithReference(database.Platform)
     .WaitFor(database.Owner);
 
-builder.AddProject<Projects.TatamiTech_Api>(ResourceNames.Api)
+builder.AddService<Projects.TatamiTech_Api>(ResourceNames.Api)
     .WithReplicas(builder.Configuration.GetValue(ConfigurationKeys.ApiReplicas, 1))
     .WithReference(database.Runtime)
     .WaitForCompletion(migrations)
@@ -38,11 +38,12 @@ builder.AddProject<Projects.TatamiTech_Api>(ResourceNames.Api)
     .WithAcademyLinks()
     .WithDevTokenCommand();
 
-builder.AddProject<Projects.TatamiTech_Worker>(ResourceNames.Worker)
+builder.AddService<Projects.TatamiTech_Worker>(ResourceNames.Worker)
     .WithReference(database.Runtime)
     .WaitForCompletion(migrations)
     .WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.RosterRunKey), workerRunKey)
     .WithHttpHealthCheck(ServicePaths.Health)
+    .WithReferenceLink("worker: API reference")
     .WithHttpCommand(
         ServicePaths.RosterRunNow,
         "Run roster reports now",
@@ -56,7 +57,7 @@ builder.AddProject<Projects.TatamiTech_Worker>(ResourceNames.Worker)
         });
 
 // The only process that writes the academy directory, as its own role; operators call it.
-builder.AddProject<Projects.TatamiTech_Platform>(ResourceNames.Platform)
+builder.AddService<Projects.TatamiTech_Platform>(ResourceNames.Platform)
     .WithReference(database.Platform)
     .WaitForCompletion(migrations)
     .WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtSigningKey), platformSigningKey)

@@ -103,7 +103,8 @@ public sealed partial class HttpFile
                 var name = match.Groups[1].Value;
                 if (ResponseField().Match(name) is { Success: true } field)
                 {
-                    Assert.True(responses.TryGetValue(field.Groups[1].Value, out var json), $"No response named '{field.Groups[1].Value}' yet.");
+                    var requestName = field.Groups[1].Value;
+                    Assert.True(responses.TryGetValue(requestName, out var json), $"No response named '{requestName}' yet.");
                     return json.GetProperty(field.Groups[2].Value).ToString();
                 }
 

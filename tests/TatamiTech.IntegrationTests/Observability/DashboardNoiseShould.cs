@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 using TatamiTech.Data;
@@ -75,6 +76,25 @@ public sealed class DashboardNoiseShould(StackFixture stack)
         Assert.DoesNotContain(logs.Records, r => r.Level >= LogLevel.Information);
         Assert.DoesNotContain(spans, s => s.DisplayName.Contains(ServicePaths.Health, StringComparison.Ordinal)
             || s.DisplayName.Contains(ServicePaths.Alive, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WriteNothingForAProbeThatFails()
+    {
+        var logs = new LogCaptureProcessor();
+        await using var api = new InProcessApi(
+            stack,
+            // A service that is not ready yet: its readiness check fails, the dashboard shows it, the logs stay quiet.
+            services: s => s.AddHealthChecks().AddCheck("not-ready", () => HealthCheckResult.Unhealthy("Still starting.")),
+            logging: l => l.AddOpenTelemetry(o => o.AddProcessor(logs)),
+            settings: DefaultCommandLogLevel);
+        using var client = api.CreateClient();
+        logs.Records.Clear();
+
+        using var response = await client.GetAsync(ServicePaths.Health);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.DoesNotContain(logs.Records, r => r.Level >= LogLevel.Information);
     }
 
     [Theory]

@@ -1,0 +1,19 @@
+namespace TatamiTech.AppHost;
+
+/// <summary>How every service of the stack is added to the app model.</summary>
+internal static class ServiceProjects
+{
+    /// <summary>
+    /// A service project on plain HTTP. Aspire gives every project an HTTPS certificate callback, and a
+    /// resource with one makes the AppHost look for a trusted development certificate: without one, every
+    /// dashboard page opens under a "No trusted development certificate" error. These services serve HTTP
+    /// only (TLS ends at the platform's load balancer), so they ask for no certificate at all.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name)
+        where TProject : IProjectMetadata, new()
+    {
+#pragma warning disable ASPIRECERTIFICATES001 // Experimental: the switch that tells the AppHost a resource needs no certificate.
+        return builder.AddProject<TProject>(name).WithoutHttpsCertificate();
+#pragma warning restore ASPIRECERTIFICATES001
+    }
+}
