@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TatamiTech.ServiceDefaults.Tenancy.Binding;
 using TatamiTech.ServiceDefaults.Tenancy.Context;
+using TatamiTech.ServiceDefaults.Tenancy.Observability;
 using TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
 using TatamiTech.ServiceDefaults.Tenancy.Resolution;
 using TatamiTech.Tenancy;
@@ -60,6 +61,13 @@ public static class TenancyExtensions
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(AuthenticatedCallerPolicy)
             .SetFallbackPolicy(AuthenticatedCallerPolicy);
+
+        // Across the steps: the academy on request metrics, within a bound.
+        builder.Services.AddOptions<AcademyMetricsOptions>()
+            .BindConfiguration(AcademyMetricsOptions.SectionName)
+            .Validate(o => o.MaxAcademies >= 0, "Tenancy:Metrics:MaxAcademies must not be negative.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<AcademyMetricTags>();
 
         // 4. Context.
         builder.Services.AddTenantContext();

@@ -66,7 +66,7 @@ internal sealed class TenantBindingMiddleware(RequestDelegate next, ILogger<Tena
             log();
         }
 
-        TenancyTelemetry.CountRejection(reason);
+        TenancyTelemetry.CountRejection(reason, ResolvedTenant.MetricTagOf(context));
         return TenancyProblems.Forbidden(context);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.ServiceDefaults.Tenancy.Observability;
 
@@ -15,6 +16,19 @@ public static class TenancyTelemetry
         unit: "{request}",
         description: "Requests refused by the tenancy pipeline, by reason.");
 
-    internal static void CountRejection(TenantRejectionReason reason) =>
-        s_rejections.Add(1, new KeyValuePair<string, object?>("reason", reason.ToTag()));
+    /// <param name="academy">The academy's metric tag when the refused request named a known one.</param>
+    internal static void CountRejection(TenantRejectionReason reason, string? academy = null)
+    {
+        if (academy is null)
+        {
+            s_rejections.Add(1, new KeyValuePair<string, object?>("reason", reason.ToTag()));
+        }
+        else
+        {
+            s_rejections.Add(
+                1,
+                new KeyValuePair<string, object?>("reason", reason.ToTag()),
+                new KeyValuePair<string, object?>(TenantTags.Slug, academy));
+        }
+    }
 }

@@ -28,7 +28,7 @@ internal sealed class TenantRateLimitMiddleware(RequestDelegate next, TenancyRat
                 TenancyLog.AcademyRateLimited(logger, tenant.Slug, refused);
             }
 
-            TenancyTelemetry.CountRejection(TenantRejectionReason.AcademyRateLimited);
+            TenancyTelemetry.CountRejection(TenantRejectionReason.AcademyRateLimited, ResolvedTenant.MetricTagOf(context));
             await RateLimitProblems.TooManyRequests(context, academyLease, "This academy is sending more requests than its limit.");
             return;
         }

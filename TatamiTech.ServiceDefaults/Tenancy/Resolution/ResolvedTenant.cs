@@ -7,7 +7,10 @@ namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
 /// The academy step 1 found for a request, kept as a request feature for the steps after it. Not yet
 /// the tenant context: that is entered in step 4, once the caller is bound to this academy.
 /// </summary>
-public sealed record ResolvedTenant(TenantInfo Tenant, bool FromHeader)
+/// <param name="MetricTag">The academy's <c>tenant.slug</c> on metrics (see AcademyMetricTags), or <c>null</c>.</param>
+public sealed record ResolvedTenant(TenantInfo Tenant, bool FromHeader, string? MetricTag)
 {
     public static TenantInfo? Of(HttpContext context) => context.Features.Get<ResolvedTenant>()?.Tenant;
+
+    public static string? MetricTagOf(HttpContext context) => context.Features.Get<ResolvedTenant>()?.MetricTag;
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TatamiTech.ServiceDefaults.Tenancy.Observability;
@@ -17,6 +18,7 @@ internal sealed class TenantResolutionMiddleware(
     RequestDelegate next,
     TenantResolver resolver,
     TenancyRateLimiter limiter,
+    AcademyMetricTags metricTags,
     IOptionsMonitor<TenancyOptions> options,
     ILogger<TenantResolutionMiddleware> logger)
 {
@@ -72,11 +74,18 @@ internal sealed class TenantResolutionMiddleware(
             return;
         }
 
+        var metricTag = metricTags.For(tenant);
+        if (metricTag is not null)
+        {
+            // http.server.request.duration of this request, whatever answers it, is counted for its academy.
+            context.Features.Get<IHttpMetricsTagsFeature>()?.Tags.Add(new(TenantTags.Slug, metricTag));
+        }
+
         if (tenant.Suspended)
         {
             // An expected refusal, not an anomaly: the operator suspended it, its users are told so.
             TenancyLog.AcademySuspended(logger, tenant.Slug);
-            TenancyTelemetry.CountRejection(TenantRejectionReason.AcademySuspended);
+            TenancyTelemetry.CountRejection(TenantRejectionReason.AcademySuspended, metricTag);
             await TenancyProblems.AcademySuspended(context);
             return;
         }
@@ -86,7 +95,7 @@ internal sealed class TenantResolutionMiddleware(
             TenancyLog.TenantFromHeader(logger, slug, host);
         }
 
-        context.Features.Set(new ResolvedTenant(tenant, selection.FromHeader));
+        context.Features.Set(new ResolvedTenant(tenant, selection.FromHeader, metricTag));
         // The request span names the academy asked for even if a later step refuses the caller, so that
         // cross-tenant attempts are found by academy in the traces.
         Activity.Current?.SetTag(TenantTags.Slug, tenant.Slug);

@@ -62,7 +62,7 @@ public sealed class TenantBindingMiddlewareShould
     {
         var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = services, User = user };
-        context.Features.Set(new ResolvedTenant(s_tenant, FromHeader: false));
+        context.Features.Set(new ResolvedTenant(s_tenant, FromHeader: false, MetricTag: null));
         context.Response.Body = new MemoryStream();
         context.SetEndpoint(new Endpoint(
             _ => Task.CompletedTask, new EndpointMetadataCollection(metadata is null ? [] : [metadata]), "test"));
