@@ -10,6 +10,13 @@ internal static class TatamiDatabaseExtensions
     public const string DataRootKey = "Postgres:DataRoot";
 
     /// <summary>
+    /// Whether the container keeps its data in a named volume between runs (the default, for F5). The
+    /// volume is named after the AppHost, so anything else that starts this AppHost, the test suite above
+    /// all, sets it to false and gets a database of its own that goes with the container.
+    /// </summary>
+    public const string KeepDataKey = "Postgres:KeepData";
+
+    /// <summary>
     /// The application database, the same shape in either mode: the database resource
     /// (<see cref="ResourceNames.OwnerDatabase"/>, the owner) and connection strings for the runtime role
     /// (<see cref="ResourceNames.RuntimeDatabase"/>) and the platform role (<see cref="ResourceNames.PlatformDatabase"/>)
@@ -78,9 +85,14 @@ internal static class TatamiDatabaseExtensions
         }
     }
 
-    private static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) AddContainer(IDistributedApplicationBuilder builder)
+    internal static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) AddContainer(IDistributedApplicationBuilder builder)
     {
-        var server = builder.AddPostgres(ResourceNames.Postgres).WithDataVolume();
+        var server = builder.AddPostgres(ResourceNames.Postgres);
+        if (builder.Configuration.GetValue(KeepDataKey, defaultValue: true))
+        {
+            server.WithDataVolume();
+        }
+
         return (server.AddDatabase(ResourceNames.OwnerDatabase), server.Resource.PrimaryEndpoint);
     }
 

@@ -65,6 +65,8 @@ public class StackFixture : IAsyncLifetime
                 $"--Parameters:{ResourceNames.WorkerRunKey}={WorkerRunKey}",
                 $"--Parameters:{ResourceNames.PlatformSigningKey}={PlatformSigningKey}",
                 $"--{ConfigurationKeys.ApiReplicas}={ApiReplicaCount}",
+                // On a machine with Docker: never the developer's F5 volume, which is named after the same AppHost.
+                "--Postgres:KeepData=false",
                 .. ExtraArguments,
             ],
             timeout.Token);
