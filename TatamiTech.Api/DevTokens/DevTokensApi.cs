@@ -36,7 +36,8 @@ public static class DevTokensApi
         if (IsEnabled(app.Environment, app.Configuration))
         {
             // Anonymous, but still tenant-resolved: the token is for the academy the host names.
-            app.MapPost(ServicePaths.DevTokens, IssueToken).AllowAnonymous().WithAddressRateLimit().WithTags("Development");
+            app.MapPost(ServicePaths.DevTokens, IssueToken).AllowAnonymous().WithAddressRateLimit().WithTags("Development")
+                .WithSummary("Development only: a token of the academy this host names.");
         }
 
         return app;

@@ -16,8 +16,8 @@ public static class PromotionsApi
     {
         var promotions = app.MapGroup("/students/{studentId:guid}/promotions").WithTags("Promotions");
 
-        promotions.MapGet("/", ListPromotions).WithName("ListPromotions");
-        promotions.MapPost("/", PromoteStudent).WithName("PromoteStudent");
+        promotions.MapGet("/", ListPromotions).WithName("ListPromotions").WithSummary("A student's belt history, oldest first.");
+        promotions.MapPost("/", PromoteStudent).WithName("PromoteStudent").WithSummary("Promotes a student to another belt.");
 
         return app;
     }

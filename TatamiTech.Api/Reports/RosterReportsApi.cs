@@ -13,8 +13,9 @@ public static class RosterReportsApi
     {
         var reports = app.MapGroup("/reports/roster").WithTags("Reports");
 
-        reports.MapGet("/latest", GetLatest).WithName("GetLatestRosterReport");
-        reports.MapGet("/", ListInRange).WithName("ListRosterReports");
+        reports.MapGet("/latest", GetLatest).WithName("GetLatestRosterReport").WithSummary("The newest roster report.");
+        reports.MapGet("/", ListInRange).WithName("ListRosterReports")
+            .WithSummary("The roster reports of a date range (from, to: yyyy-MM-dd, at most 366 days).");
 
         return app;
     }

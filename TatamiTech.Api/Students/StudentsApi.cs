@@ -23,11 +23,14 @@ public static class StudentsApi
     {
         var students = app.MapGroup("/students").WithTags("Students");
 
-        students.MapGet("/", ListStudents).WithName("ListStudents");
-        students.MapGet("/{id:guid}", GetStudent).WithName("GetStudent");
-        students.MapPost("/", CreateStudent).WithName("CreateStudent").ProducesProblem(StatusCodes.Status409Conflict);
-        students.MapPut("/{id:guid}", UpdateStudent).WithName("UpdateStudent").ProducesProblem(StatusCodes.Status409Conflict);
-        students.MapDelete("/{id:guid}", DeleteStudent).WithName("DeleteStudent");
+        students.MapGet("/", ListStudents).WithName("ListStudents")
+            .WithSummary("The academy's students, by last name, a page at a time; q searches names and emails.");
+        students.MapGet("/{id:guid}", GetStudent).WithName("GetStudent").WithSummary("One student of the academy.");
+        students.MapPost("/", CreateStudent).WithName("CreateStudent").ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Enrolls a student; an email is used once per academy (409).");
+        students.MapPut("/{id:guid}", UpdateStudent).WithName("UpdateStudent").ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Replaces a student's details.");
+        students.MapDelete("/{id:guid}", DeleteStudent).WithName("DeleteStudent").WithSummary("Removes a student and its promotions.");
 
         return app;
     }

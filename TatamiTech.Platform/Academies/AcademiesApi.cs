@@ -15,14 +15,16 @@ public static class AcademiesApi
     public static WebApplication MapAcademiesApi(this WebApplication app)
     {
         var academies = app.MapGroup("/academies").WithTags("Academies");
-        academies.MapPost("/", Create).WithName("CreateAcademy").ProducesProblem(StatusCodes.Status409Conflict);
-        academies.MapGet("/", List).WithName("ListAcademies");
-        academies.MapGet("/{slug}", Get).WithName("GetAcademy");
-        academies.MapPost("/{slug}/suspend", Suspend).WithName("SuspendAcademy");
-        academies.MapPost("/{slug}/resume", Resume).WithName("ResumeAcademy");
-        academies.MapGet("/{slug}/export", Export).WithName("ExportAcademy")
+        academies.MapPost("/", Create).WithName("CreateAcademy").ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Provisions an academy, served on its subdomain at once.");
+        academies.MapGet("/", List).WithName("ListAcademies").WithSummary("The academies, optionally by status.");
+        academies.MapGet("/{slug}", Get).WithName("GetAcademy").WithSummary("One academy.");
+        academies.MapPost("/{slug}/suspend", Suspend).WithName("SuspendAcademy").WithSummary("Suspends an academy: its users get 403.");
+        academies.MapPost("/{slug}/resume", Resume).WithName("ResumeAcademy").WithSummary("Resumes a suspended academy.");
+        academies.MapGet("/{slug}/export", Export).WithName("ExportAcademy").WithSummary("All of an academy's data as NDJSON.")
             .Produces(StatusCodes.Status200OK, contentType: ExportContentType);
-        academies.MapDelete("/{slug}", Erase).WithName("EraseAcademy").ProducesProblem(StatusCodes.Status409Conflict);
+        academies.MapDelete("/{slug}", Erase).WithName("EraseAcademy").ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Erases a suspended academy and all its data.");
         return app;
     }
 

@@ -10,7 +10,7 @@ public static class AuditApi
 
     public static WebApplication MapAuditApi(this WebApplication app)
     {
-        app.MapGet("/audit", List).WithTags("Audit").WithName("ListAudit");
+        app.MapGet("/audit", List).WithTags("Audit").WithName("ListAudit").WithSummary("The platform's last 200 actions, newest first.");
         return app;
     }
 

@@ -31,7 +31,8 @@ public static class DevOperatorTokensApi
     {
         if (IsEnabled(app.Environment, app.Configuration))
         {
-            app.MapPost(ServicePaths.DevOperatorTokens, Issue).AllowAnonymous().WithTags("Development");
+            app.MapPost(ServicePaths.DevOperatorTokens, Issue).AllowAnonymous().WithTags("Development")
+                .WithSummary("Development only: an operator token.");
         }
 
         return app;

@@ -59,6 +59,9 @@ public static class ApiDocumentExtensions
                         .WithOpenApiRoutePattern(DocumentPath)
                         .DisableDefaultFonts()
                         .AddPreferredSecuritySchemes(BearerSecurityTransformer.SchemeName);
+                    // The host the page was opened on, so that its code samples are complete commands. The raw
+                    // header: HttpRequest.Host throws on a label that does not decode.
+                    options.Servers = [new ScalarServer($"{context.Request.Scheme}://{context.Request.Headers.Host}")];
                     if (developmentToken?.Invoke(context) is { } token)
                     {
                         options.AddHttpAuthentication(BearerSecurityTransformer.SchemeName, scheme => scheme.Token = token);

@@ -45,7 +45,8 @@ public static class RosterReportsExtensions
     {
         if (app.Services.GetRequiredService<IOptions<RosterReportOptions>>().Value.EnableRunEndpoint)
         {
-            app.MapPost(ServicePaths.RosterRunNow, RunNow).WithTags("Roster").ProducesProblem(StatusCodes.Status401Unauthorized);
+            app.MapPost(ServicePaths.RosterRunNow, RunNow).WithTags("Roster").ProducesProblem(StatusCodes.Status401Unauthorized)
+                .WithSummary("Writes today's roster report of every academy now; concurrent calls join one run.");
         }
 
         return app;
