@@ -103,6 +103,7 @@ public sealed partial class ApiDocumentShould(StackFixture stack) : IAsyncLifeti
             .ToList();
         Assert.Empty(failures);
         Assert.All(operations, o => Assert.Contains(o.Statuses, s => s[0] == '2'));
+        Assert.All(operations, o => Assert.False(string.IsNullOrWhiteSpace(o.Summary), $"{o.Name} has no summary."));
     }
 
     [Fact]
@@ -144,7 +145,11 @@ public sealed partial class ApiDocumentShould(StackFixture stack) : IAsyncLifeti
     private static readonly string[] PipelineStatuses = ["400", "401", "403", "404", "413", "415", "429", "503"];
 
     private sealed record DocumentedOperation(
-        string Name, IReadOnlyList<string> Statuses, bool Secured, IReadOnlyList<(string Status, string ContentTypes)> ErrorContentTypes);
+        string Name,
+        string? Summary,
+        IReadOnlyList<string> Statuses,
+        bool Secured,
+        IReadOnlyList<(string Status, string ContentTypes)> ErrorContentTypes);
 
     private sealed record MappedEndpoint(string Name, bool Agnostic, bool Anonymous, bool TakesBody, bool ReturnsOwnProblem);
 
@@ -169,6 +174,7 @@ public sealed partial class ApiDocumentShould(StackFixture stack) : IAsyncLifeti
             var responses = operation.Value.GetProperty("responses").EnumerateObject().ToList();
             return new DocumentedOperation(
                 $"{operation.Name.ToUpperInvariant()} {path.Name}",
+                operation.Value.TryGetProperty("summary", out var summary) ? summary.GetString() : null,
                 [.. responses.Select(r => r.Name)],
                 operation.Value.TryGetProperty("security", out var security) && security.GetArrayLength() > 0,
                 [.. responses.Where(r => r.Name[0] is '4' or '5').Select(r => (r.Name, ContentTypes(r.Value)))]);
