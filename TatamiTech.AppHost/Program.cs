@@ -34,7 +34,7 @@ builder.AddService<Projects.TatamiTech_Api>(ResourceNames.Api)
     .WithReference(database.Runtime)
     .WaitForCompletion(migrations)
     .WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtSigningKey), jwtSigningKey)
-    .WithHttpHealthCheck(ServicePaths.Health)
+    .WithHealthProbes()
     .WithAcademyLinks()
     .WithDevTokenCommand();
 
@@ -42,7 +42,7 @@ builder.AddService<Projects.TatamiTech_Worker>(ResourceNames.Worker)
     .WithReference(database.Runtime)
     .WaitForCompletion(migrations)
     .WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.RosterRunKey), workerRunKey)
-    .WithHttpHealthCheck(ServicePaths.Health)
+    .WithHealthProbes()
     .WithReferenceLink("worker: API reference")
     .WithHttpCommand(
         ServicePaths.RosterRunNow,
@@ -61,7 +61,7 @@ builder.AddService<Projects.TatamiTech_Platform>(ResourceNames.Platform)
     .WithReference(database.Platform)
     .WaitForCompletion(migrations)
     .WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtSigningKey), platformSigningKey)
-    .WithHttpHealthCheck(ServicePaths.Health)
+    .WithHealthProbes()
     .WithReferenceLink("platform: API reference")
     .WithNewAcademyCommand();
 

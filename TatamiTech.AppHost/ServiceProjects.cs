@@ -1,3 +1,5 @@
+using TatamiTech.Names;
+
 namespace TatamiTech.AppHost;
 
 /// <summary>How every service of the stack is added to the app model.</summary>
@@ -15,5 +17,19 @@ internal static class ServiceProjects
 #pragma warning disable ASPIRECERTIFICATES001 // Experimental: the switch that tells the AppHost a resource needs no certificate.
         return builder.AddProject<TProject>(name).WithoutHttpsCertificate();
 #pragma warning restore ASPIRECERTIFICATES001
+    }
+
+    /// <summary>
+    /// Readiness on <c>/health</c> (every check, the database's included), liveness on <c>/alive</c> (the process
+    /// answers): in the dashboard as the resource's health, in a published model as the orchestrator's probes.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithHealthProbes(this IResourceBuilder<ProjectResource> service)
+    {
+#pragma warning disable ASPIREPROBES001 // Experimental: probes a publisher can hand to the orchestrator.
+        // The readiness probe is also the dashboard's health check (Aspire adds one for it).
+        return service
+            .WithHttpProbe(ProbeType.Readiness, ServicePaths.Health, endpointName: "http")
+            .WithHttpProbe(ProbeType.Liveness, ServicePaths.Alive, endpointName: "http");
+#pragma warning restore ASPIREPROBES001
     }
 }

@@ -9,6 +9,13 @@ public enum PostgresMode
     /// <summary>The Postgres container of Aspire.Hosting.PostgreSQL.</summary>
     Container,
 
-    /// <summary>A PostgreSQL server from the OS packages, run as an executable resource.</summary>
+    /// <summary>A PostgreSQL server from the OS packages, run as an executable resource. Never published.</summary>
     Local,
+
+    /// <summary>
+    /// A server the platform runs (a managed Postgres, a Citus coordinator): three connection strings,
+    /// <c>ConnectionStrings:tatamidb</c> (owner), <c>:tatamidb-runtime</c> and <c>:tatamidb-platform</c>,
+    /// each a secret parameter of the published model.
+    /// </summary>
+    External,
 }

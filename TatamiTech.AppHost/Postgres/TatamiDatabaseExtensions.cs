@@ -24,6 +24,16 @@ internal static class TatamiDatabaseExtensions
     /// </summary>
     public static TatamiDatabase AddTatamiDatabase(this IDistributedApplicationBuilder builder)
     {
+        if (ParseMode(builder.Configuration[ModeKey]) == PostgresMode.External)
+        {
+            // The roles, their passwords and the database exist already; the migration service still migrates
+            // as the owner and enables the roles' logins with the passwords their connection strings carry.
+            return new TatamiDatabase(
+                builder.AddConnectionString(ResourceNames.OwnerDatabase),
+                builder.AddConnectionString(ResourceNames.RuntimeDatabase),
+                builder.AddConnectionString(ResourceNames.PlatformDatabase));
+        }
+
         var (owner, endpoint) = AddOwnerDatabase(builder);
         var runtime = AddRoleConnection(
             builder, endpoint, ResourceNames.RuntimeDatabase, ResourceNames.RuntimeRolePassword, DatabaseRoles.Runtime);
@@ -51,6 +61,16 @@ internal static class TatamiDatabaseExtensions
         IDistributedApplicationBuilder builder)
     {
         var mode = ParseMode(builder.Configuration[ModeKey]);
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            // A published model never runs a server from this machine's packages, and the machine that
+            // publishes needs no container runtime: the container is described, not started.
+            return mode == PostgresMode.Local
+                ? throw new DistributedApplicationException(
+                    $"{ModeKey}=local cannot be published: use container (the default) or external.")
+                : AddContainer(builder);
+        }
+
         var runtime = builder.Configuration["ASPIRE_CONTAINER_RUNTIME"] ?? "docker";
         var installation = LocalPostgresInstallation.Find(builder.Configuration[BinDirectoryKey]);
 
@@ -85,7 +105,8 @@ internal static class TatamiDatabaseExtensions
         }
     }
 
-    internal static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) AddContainer(IDistributedApplicationBuilder builder)
+    internal static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) AddContainer(
+        IDistributedApplicationBuilder builder)
     {
         var server = builder.AddPostgres(ResourceNames.Postgres);
         if (builder.Configuration.GetValue(KeepDataKey, defaultValue: true))
@@ -113,7 +134,7 @@ internal static class TatamiDatabaseExtensions
 
         return Enum.TryParse<PostgresMode>(value, ignoreCase: true, out var mode) && Enum.IsDefined(mode)
             ? mode
-            : throw new DistributedApplicationException($"{ModeKey} is '{value}'; use auto, container or local.");
+            : throw new DistributedApplicationException($"{ModeKey} is '{value}'; use auto, container, local or external.");
     }
 
     private static DistributedApplicationException NoLocalServer(IDistributedApplicationBuilder builder) => new(

@@ -50,7 +50,7 @@ public sealed class PostgresModeShould
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => CreateAsync(["--Postgres:Mode=cloud"], timeout.Token));
 
-        Assert.Contains("use auto, container or local", Flatten(error));
+        Assert.Contains("use auto, container, local or external", Flatten(error));
     }
 
     private static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string[] args, CancellationToken cancellationToken) =>

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using TatamiTech.Names;
+
+namespace TatamiTech.IntegrationTests.Hosting;
+
+/// <summary>
+/// The app model as published for a deployment (the manifest the README's command writes), read as a deploy
+/// tool reads it: complete, nothing from this machine, secrets only as parameters, and each service with only
+/// the database role it needs.
+/// </summary>
+public sealed partial class PublishedModelShould
+{
+    [Theory]
+    [InlineData("container")]
+    [InlineData("external")]
+    public async Task ReferenceOnlyResourcesItDescribes(string mode)
+    {
+        var resources = await PublishAsync(mode);
+        var text = resources.ToString();
+
+        var referenced = ResourceReference().Matches(text).Select(m => m.Groups[1].Value).ToHashSet();
+        var described = resources.EnumerateObject().Select(r => r.Name).ToHashSet();
+        Assert.Empty(referenced.Except(described));
+        Assert.DoesNotContain(resources.EnumerateObject(), r => Type(r.Value).StartsWith("executable", StringComparison.Ordinal));
+        if (mode == "container")
+        {
+            Assert.Equal("container.v0", Type(resources.GetProperty(ResourceNames.Postgres)));
+        }
+        else
+        {
+            Assert.False(resources.TryGetProperty(ResourceNames.Postgres, out _), "An external server is not described.");
+            Assert.All(
+                [ConnectionNames.Owner, ConnectionNames.Runtime, ConnectionNames.Platform],
+                name => Assert.True(IsSecretParameter(resources, $"{{{name}.value}}"), $"{name} must be a secret parameter."));
+        }
+    }
+
+    [Theory]
+    [InlineData("container")]
+    [InlineData("external")]
+    public async Task CarrySecretsOnlyAsSecretParameters(string mode)
+    {
+        var resources = await PublishAsync(mode);
+
+        var failures = new List<string>();
+        foreach (var service in Services(resources))
+        {
+            foreach (var variable in service.Value.GetProperty("env").EnumerateObject())
+            {
+                var value = variable.Value.GetString()!;
+                if (IsSecret(variable.Name) && !IsSecretParameter(resources, value))
+                {
+                    failures.Add($"{service.Name}: {variable.Name} = {value} is not a secret parameter");
+                }
+            }
+        }
+
+        // A connection string may hold a password only as a reference to a secret parameter.
+        foreach (var resource in resources.EnumerateObject())
+        {
+            if (resource.Value.TryGetProperty("connectionString", out var connection)
+                && LiteralPassword().Match(connection.GetString()!) is { Success: true } literal)
+            {
+                failures.Add($"{resource.Name}: literal password in its connection string ({literal.Value[..9]}...)");
+            }
+
+            foreach (var password in PasswordReference().Matches(resource.Value.ToString()).Select(m => m.Groups[1].Value))
+            {
+                if (!IsSecretParameter(resources, $"{{{password}.value}}"))
+                {
+                    failures.Add($"{resource.Name}: password {password} is not a secret parameter");
+                }
+            }
+        }
+
+        Assert.Empty(failures);
+    }
+
+    [Theory]
+    [InlineData("container")]
+    [InlineData("external")]
+    public async Task GiveTheOwnersConnectionToTheMigrationServiceAlone(string mode)
+    {
+        var resources = await PublishAsync(mode);
+
+        Assert.Equal(
+            [ConnectionNames.Owner, ConnectionNames.Platform, ConnectionNames.Runtime], Connections(resources, ResourceNames.Migrations));
+        Assert.Equal([ConnectionNames.Runtime], Connections(resources, ResourceNames.Api));
+        Assert.Equal([ConnectionNames.Runtime], Connections(resources, ResourceNames.Worker));
+        Assert.Equal([ConnectionNames.Platform], Connections(resources, ResourceNames.Platform));
+    }
+
+    private static IEnumerable<JsonProperty> Services(JsonElement resources) =>
+        resources.EnumerateObject().Where(r => Type(r.Value).StartsWith("project", StringComparison.Ordinal));
+
+    private static string Type(JsonElement resource) => resource.GetProperty("type").GetString()!;
+
+    /// <summary>The connection names a service gets (each once: Aspire also writes an underscore spelling).</summary>
+    private static List<string> Connections(JsonElement resources, string service) =>
+    [
+        .. resources.GetProperty(service).GetProperty("env").EnumerateObject()
+            .Where(v => v.Name.StartsWith("ConnectionStrings__", StringComparison.Ordinal))
+            .Select(v => ResourceReference().Match(v.Value.GetString()!).Groups[1].Value)
+            .Distinct()
+            .Order(),
+    ];
+
+    private static bool IsSecret(string variable) =>
+        variable.Contains("Key", StringComparison.OrdinalIgnoreCase)
+        || variable.Contains("Password", StringComparison.OrdinalIgnoreCase)
+        || variable.Contains("Secret", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsSecretParameter(JsonElement resources, string value) =>
+        ParameterValue().Match(value) is { Success: true } parameter
+        && resources.TryGetProperty(parameter.Groups[1].Value, out var resource)
+        && Type(resource) == "parameter.v0"
+        && resource.GetProperty("inputs").GetProperty("value").TryGetProperty("secret", out var secret)
+        && secret.GetBoolean();
+
+    /// <summary>Writes the manifest with the README's command, for the given Postgres mode.</summary>
+    private static async Task<JsonElement> PublishAsync(string mode)
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"tatamitech-manifest-{Guid.NewGuid():N}", "aspire-manifest.json");
+        var appHost = Projects.TatamiTech_AppHost.ProjectPath;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                "run", "--project", appHost, "--no-build", "--",
+                "--publisher", "manifest", "--output-path", output, $"--Postgres:Mode={mode}",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var log = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"Publishing failed ({process.ExitCode}): {await log}{await errors}");
+        try
+        {
+            using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(output));
+            return manifest.RootElement.GetProperty("resources").Clone();
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(output)!, recursive: true);
+        }
+    }
+
+    [GeneratedRegex(@"\{([a-z0-9-]+)\.(?:connectionString|value|bindings|inputs)")]
+    private static partial Regex ResourceReference();
+
+    [GeneratedRegex(@"^\{([a-z0-9-]+)\.value\}$")]
+    private static partial Regex ParameterValue();
+
+    [GeneratedRegex(@"Password=\{([a-z0-9-]+)\.value\}")]
+    private static partial Regex PasswordReference();
+
+    [GeneratedRegex(@"Password=(?!\{)[^;]+")]
+    private static partial Regex LiteralPassword();
+}
