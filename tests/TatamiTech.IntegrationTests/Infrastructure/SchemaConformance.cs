@@ -6,8 +6,8 @@ namespace TatamiTech.IntegrationTests.Infrastructure;
 /// The tenancy rules of the schema, read from pg_catalog: every table with a tenant_id column keeps it
 /// NOT NULL, has row-level security enabled and forced under a policy on app.tenant_id for reads and
 /// writes, includes tenant_id in every unique index, and references other tenant tables by a key that
-/// includes tenant_id; no foreign key lets a delete of a tenant cascade. Each violation names its table
-/// and its rule.
+/// includes tenant_id; no foreign key lets a delete of a tenant cascade; and the tables can be distributed
+/// by tenant_id with Citus as they are. Each violation names its table and its rule.
 /// </summary>
 public static class SchemaConformance
 {
@@ -132,7 +132,87 @@ public static class SchemaConformance
             violations.Add($"{row[0]}: the platform role tatami_platform needs SELECT and DELETE (academy export and erasure)");
         }
 
+        await CheckDistributionAsync(connection, schema, violations);
         return new Report(tables, violations);
+    }
+
+    /// <summary>The prefix of every rule that exists for distribution (Citus), not for the tenancy model itself.</summary>
+    public const string DistributionRule = "to distribute by tenant_id";
+
+    /// <summary>
+    /// What <c>create_distributed_table('&lt;table&gt;', 'tenant_id')</c> for every tenant table and
+    /// <c>create_reference_table('tenants')</c> need beyond the rules above (unique indexes and foreign keys
+    /// that include tenant_id): one distribution column type, so that all tables are colocated; a primary key,
+    /// the replica identity a shard move needs; foreign keys only to colocated tables or the reference table;
+    /// no table that stays on the coordinator pointing into a distributed one; no triggers, which Citus does
+    /// not run on shards by default.
+    /// </summary>
+    private static async Task CheckDistributionAsync(NpgsqlConnection connection, string schema, List<string> violations)
+    {
+        await foreach (var row in QueryAsync(connection, """
+            SELECT format('%I.%I', n.nspname, c.relname), format_type(a.atttypid, a.atttypmod),
+                   EXISTS (SELECT FROM pg_constraint p WHERE p.conrelid = c.oid AND p.contype = 'p')
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+             WHERE c.relkind IN ('r', 'p') AND n.nspname = $1
+             ORDER BY 1
+            """, schema))
+        {
+            Add(violations, (string)row[1]! != "uuid", (string)row[0]!,
+                $"{DistributionRule}, tenant_id must be uuid like every other tenant table's (colocation), not {row[1]}");
+            Add(violations, row[2] is not true, (string)row[0]!, $"{DistributionRule}, needs a primary key (replica identity)");
+        }
+
+        await foreach (var row in QueryAsync(connection, """
+            SELECT format('%I.%I', n.nspname, c.relname), con.conname, con.confrelid::regclass::text,
+                   EXISTS (SELECT FROM pg_attribute ca
+                            WHERE ca.attrelid = con.conrelid AND ca.attname = 'tenant_id' AND NOT ca.attisdropped)
+              FROM pg_constraint con
+              JOIN pg_class c ON c.oid = con.conrelid
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE con.contype = 'f' AND n.nspname = $1
+               AND con.confrelid <> 'public.tenants'::regclass
+               AND NOT EXISTS (SELECT FROM pg_attribute pa
+                                WHERE pa.attrelid = con.confrelid AND pa.attname = 'tenant_id' AND NOT pa.attisdropped)
+               AND EXISTS (SELECT FROM pg_attribute ca
+                            WHERE ca.attrelid = con.conrelid AND ca.attname = 'tenant_id' AND NOT ca.attisdropped)
+             ORDER BY 1, 2
+            """, schema))
+        {
+            violations.Add($"{row[0]}: {DistributionRule}, foreign key {row[1]} may reference only tenant tables or tenants, " +
+                $"not {row[2]} (it would stay on the coordinator)");
+        }
+
+        await foreach (var row in QueryAsync(connection, """
+            SELECT format('%I.%I', n.nspname, c.relname), con.conname, con.confrelid::regclass::text
+              FROM pg_constraint con
+              JOIN pg_class c ON c.oid = con.conrelid
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE con.contype = 'f' AND n.nspname = $1
+               AND NOT EXISTS (SELECT FROM pg_attribute ca
+                                WHERE ca.attrelid = con.conrelid AND ca.attname = 'tenant_id' AND NOT ca.attisdropped)
+               AND EXISTS (SELECT FROM pg_attribute pa
+                            WHERE pa.attrelid = con.confrelid AND pa.attname = 'tenant_id' AND NOT pa.attisdropped)
+             ORDER BY 1, 2
+            """, schema))
+        {
+            violations.Add($"{row[0]}: {DistributionRule}, foreign key {row[1]} of a table without tenant_id " +
+                $"may not reference the tenant table {row[2]}");
+        }
+
+        await foreach (var row in QueryAsync(connection, """
+            SELECT format('%I.%I', n.nspname, c.relname), t.tgname
+              FROM pg_trigger t
+              JOIN pg_class c ON c.oid = t.tgrelid
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+             WHERE NOT t.tgisinternal AND n.nspname = $1
+             ORDER BY 1, 2
+            """, schema))
+        {
+            violations.Add($"{row[0]}: {DistributionRule}, trigger {row[1]} must go (not run on shards)");
+        }
     }
 
     private static void Add(List<string> violations, bool violated, string table, string rule)

@@ -85,6 +85,51 @@ public sealed class SchemaConformanceShould(StackFixture stack)
         }
     }
 
+    [Fact]
+    public async Task NameTheRuleThatKeepsATableFromBeingDistributed()
+    {
+        var schema = $"probe_{Guid.NewGuid():N}"[..14];
+        await ExecuteAsync($"""
+            CREATE SCHEMA {schema};
+            CREATE TABLE {schema}.ledger (tenant_id text NOT NULL, entry text NOT NULL);
+            CREATE TABLE {schema}.plans (id uuid PRIMARY KEY, name text NOT NULL);
+            CREATE TABLE {schema}.subscriptions (
+                tenant_id uuid NOT NULL,
+                id uuid NOT NULL,
+                plan_id uuid NOT NULL,
+                PRIMARY KEY (tenant_id, id),
+                CONSTRAINT subscription_plan FOREIGN KEY (plan_id) REFERENCES {schema}.plans (id));
+            CREATE TABLE {schema}.local_notes (
+                id uuid PRIMARY KEY,
+                academy uuid NOT NULL,
+                subscription uuid NOT NULL,
+                CONSTRAINT note_subscription FOREIGN KEY (academy, subscription) REFERENCES {schema}.subscriptions (tenant_id, id));
+            CREATE FUNCTION {schema}.touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+            CREATE TRIGGER touch BEFORE UPDATE ON {schema}.subscriptions FOR EACH ROW EXECUTE FUNCTION {schema}.touch();
+            """);
+        try
+        {
+            var report = await SchemaConformance.CheckAsync(stack.OwnerConnectionString, schema);
+
+            var rule = SchemaConformance.DistributionRule;
+            string[] expected =
+            [
+                $"{schema}.ledger: {rule}, tenant_id must be uuid like every other tenant table's (colocation), not text",
+                $"{schema}.ledger: {rule}, needs a primary key (replica identity)",
+                $"{schema}.subscriptions: {rule}, foreign key subscription_plan may reference only tenant tables or tenants, " +
+                    $"not {schema}.plans (it would stay on the coordinator)",
+                $"{schema}.local_notes: {rule}, foreign key note_subscription of a table without tenant_id " +
+                    $"may not reference the tenant table {schema}.subscriptions",
+                $"{schema}.subscriptions: {rule}, trigger touch must go (not run on shards)",
+            ];
+            Assert.Equal(expected.Order(), report.Violations.Where(v => v.Contains(rule, StringComparison.Ordinal)).Order());
+        }
+        finally
+        {
+            await ExecuteAsync($"DROP SCHEMA {schema} CASCADE");
+        }
+    }
+
     private async Task ExecuteAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
