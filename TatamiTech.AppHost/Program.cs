@@ -6,16 +6,9 @@ using TatamiTech.Names;
 var builder = DistributedApplication.CreateBuilder(args);
 
 var database = builder.AddTatamiDatabase();
-var jwtSigningKey = builder.AddParameter(
-    ResourceNames.JwtSigningKey,
-    new GenerateParameterDefault { MinLength = 48, Special = false },
-    secret: true,
-    persist: true);
-var platformSigningKey = builder.AddParameter(
-    ResourceNames.PlatformSigningKey,
-    new GenerateParameterDefault { MinLength = 48, Special = false },
-    secret: true,
-    persist: true);
+var tokens = new TokenValidation(builder);
+var academyTokens = tokens.For(ResourceNames.JwtSigningKey);
+var operatorTokens = tokens.For(ResourceNames.PlatformSigningKey);
 var workerRunKey = builder.AddParameter(
     ResourceNames.WorkerRunKey,
     new GenerateParameterDefault { MinLength = 32, Special = false },
@@ -33,7 +26,7 @@ builder.AddService<Projects.TatamiTech_Api>(ResourceNames.Api)
     .WithReplicas(builder.Configuration.GetValue(ConfigurationKeys.ApiReplicas, 1))
     .WithReference(database.Runtime)
     .WaitForCompletion(migrations)
-    .WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtSigningKey), jwtSigningKey)
+    .WithEnvironment(tokens.VariableName, academyTokens)
     .WithHealthProbes()
     .WithAcademyLinks()
     .WithDevTokenCommand();
@@ -60,7 +53,7 @@ builder.AddService<Projects.TatamiTech_Worker>(ResourceNames.Worker)
 builder.AddService<Projects.TatamiTech_Platform>(ResourceNames.Platform)
     .WithReference(database.Platform)
     .WaitForCompletion(migrations)
-    .WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtSigningKey), platformSigningKey)
+    .WithEnvironment(tokens.VariableName, operatorTokens)
     .WithHealthProbes()
     .WithReferenceLink("platform: API reference")
     .WithNewAcademyCommand();

@@ -6,6 +6,8 @@ public static class ConfigurationKeys
     /// <summary>The HS256 key tokens are signed with (Development and tests).</summary>
     public const string JwtSigningKey = "Jwt:SigningKey";
 
+    public const string JwtAuthority = "Jwt:Authority";
+
     /// <summary>The key a caller of the Worker's run-now endpoint must send in <see cref="HeaderNames.RunKey"/>.</summary>
     public const string RosterRunKey = "Worker:Roster:RunKey";
 

@@ -23,6 +23,9 @@ public static class ResourceNames
 
     public const string JwtSigningKey = "jwt-signing-key";
 
+    /// <summary>Published models only: the identity provider's issuer URL, in place of the development keys.</summary>
+    public const string OidcAuthority = "oidc-authority";
+
     /// <summary>The secret that starts a roster run on the Worker, sent by the dashboard's command.</summary>
     public const string WorkerRunKey = "worker-run-key";
 

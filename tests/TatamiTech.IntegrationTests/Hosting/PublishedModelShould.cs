@@ -92,6 +92,23 @@ public sealed partial class PublishedModelShould
         Assert.Equal([ConnectionNames.Platform], Connections(resources, ResourceNames.Platform));
     }
 
+    [Fact]
+    public async Task TakeTokensFromTheIdentityProviderNotFromDevelopmentKeys()
+    {
+        var resources = await PublishAsync("container");
+
+        foreach (var service in new[] { ResourceNames.Api, ResourceNames.Platform })
+        {
+            var env = resources.GetProperty(service).GetProperty("env");
+            Assert.Equal($"{{{ResourceNames.OidcAuthority}.value}}", env.GetProperty("Jwt__Authority").GetString());
+            Assert.False(env.TryGetProperty("Jwt__SigningKey", out _), $"{service} must not get a signing key.");
+        }
+
+        Assert.Equal("parameter.v0", Type(resources.GetProperty(ResourceNames.OidcAuthority)));
+        Assert.False(resources.TryGetProperty(ResourceNames.JwtSigningKey, out _));
+        Assert.False(resources.TryGetProperty(ResourceNames.PlatformSigningKey, out _));
+    }
+
     private static IEnumerable<JsonProperty> Services(JsonElement resources) =>
         resources.EnumerateObject().Where(r => Type(r.Value).StartsWith("project", StringComparison.Ordinal));
 
