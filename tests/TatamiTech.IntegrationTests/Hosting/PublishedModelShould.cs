@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using TatamiTech.Names;
@@ -107,6 +109,25 @@ public sealed partial class PublishedModelShould
         Assert.Equal("parameter.v0", Type(resources.GetProperty(ResourceNames.OidcAuthority)));
         Assert.False(resources.TryGetProperty(ResourceNames.JwtSigningKey, out _));
         Assert.False(resources.TryGetProperty(ResourceNames.PlatformSigningKey, out _));
+    }
+
+    [Fact]
+    public async Task DeclareEveryServicesReadinessAndLivenessProbes()
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"tatamitech-model-{Guid.NewGuid():N}");
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TatamiTech_AppHost>(
+            ["--publisher", "manifest", "--output-path", output]);
+
+        foreach (var service in new[] { ResourceNames.Api, ResourceNames.Worker, ResourceNames.Platform })
+        {
+            var resource = builder.Resources.Single(r => r.Name == service);
+#pragma warning disable ASPIREPROBES001 // The probes' annotation is experimental, like the API that adds it.
+            var probes = resource.Annotations.OfType<EndpointProbeAnnotation>()
+                .ToDictionary(p => p.Type, p => (p.Path, p.EndpointReference.EndpointName));
+            Assert.Equal((ServicePaths.Health, "http"), probes[ProbeType.Readiness]);
+            Assert.Equal((ServicePaths.Alive, "http"), probes[ProbeType.Liveness]);
+#pragma warning restore ASPIREPROBES001
+        }
     }
 
     private static IEnumerable<JsonProperty> Services(JsonElement resources) =>
