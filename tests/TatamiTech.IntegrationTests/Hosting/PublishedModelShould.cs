@@ -157,8 +157,14 @@ public sealed partial class PublishedModelShould
         && resource.GetProperty("inputs").GetProperty("value").TryGetProperty("secret", out var secret)
         && secret.GetBoolean();
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<JsonElement>>> s_published = new();
+
+    /// <summary>The manifest of a Postgres mode, published once for all the tests that read it.</summary>
+    private static Task<JsonElement> PublishAsync(string mode) =>
+        s_published.GetOrAdd(mode, m => new Lazy<Task<JsonElement>>(() => WriteManifestAsync(m))).Value;
+
     /// <summary>Writes the manifest with the README's command, for the given Postgres mode.</summary>
-    private static async Task<JsonElement> PublishAsync(string mode)
+    private static async Task<JsonElement> WriteManifestAsync(string mode)
     {
         var output = Path.Combine(Path.GetTempPath(), $"tatamitech-manifest-{Guid.NewGuid():N}", "aspire-manifest.json");
         var appHost = Projects.TatamiTech_AppHost.ProjectPath;

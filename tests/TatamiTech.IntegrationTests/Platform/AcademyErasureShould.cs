@@ -45,12 +45,13 @@ public sealed class AcademyErasureShould(StackFixture stack)
         }
 
         var expected = await RowsPerTableAsync(id);
-        // Every API process has the academy in its cache (as suspended) before it is erased.
-        foreach (var replica in stack.ApiReplicas)
+        // Every API process has the academy in its cache (as suspended) before it is erased. The suspension
+        // reaches each process by notification, within the propagation bound, not with the operator's answer.
+        await Propagation.OnEveryApiReplicaAsync(stack, async replica =>
         {
             using var cached = await replica.SendAsync($"{slug}.localhost", HttpMethod.Get, "/students", token);
-            Assert.Equal(HttpStatusCode.Forbidden, cached.StatusCode);
-        }
+            return cached.StatusCode == HttpStatusCode.Forbidden;
+        });
 
         using var erased = await stack.OperatorAsync(HttpMethod.Delete, $"/academies/{slug}");
 
