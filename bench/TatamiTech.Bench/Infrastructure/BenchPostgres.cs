@@ -67,6 +67,30 @@ internal sealed class BenchPostgres : IAsyncDisposable
         await Shell.RunAsync(pinnedFile, pinnedArgs);
     }
 
+    /// <summary>
+    /// CPU time used so far by the server: the postmaster and every process under it (backends, the
+    /// checkpointer, autovacuum). Pooled connections keep their backends, so the difference over a round is
+    /// what the round's queries cost the database.
+    /// </summary>
+    public TimeSpan ServerCpuTime()
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First());
+        var total = TimeSpan.Zero;
+        foreach (var pid in Shell.Descendants(postmaster).Prepend(postmaster))
+        {
+            try
+            {
+                total += Shell.CpuTime(pid);
+            }
+            catch (IOException)
+            {
+                // A backend that ended while being read.
+            }
+        }
+
+        return total;
+    }
+
     /// <summary>A fast shutdown: sessions are cut at once, as in a restart under load.</summary>
     public async Task StopServerAsync()
     {
