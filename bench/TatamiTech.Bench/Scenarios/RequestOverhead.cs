@@ -78,7 +78,8 @@ internal static class RequestOverhead
         report.Section("1. Request overhead of tenancy",
             $"GET /students, page of {PageSize}, {tenants.Count} academies x 60 students, {Concurrency} keep-alive clients, " +
             $"{(options.WarmUp * 2).TotalSeconds:F0} s warm-up each, then {OverheadRounds(options)} rounds of " +
-            $"{options.TrialDuration.TotalSeconds:F0} s, the three services in turn; services pinned to core 0, Postgres and load on core 1; " +
+            $"{options.TrialDuration.TotalSeconds:F0} s, the three services in turn; " +
+            "services pinned to core 0, Postgres and load on core 1; " +
             "CPU from /proc, per request, for the service and for the whole Postgres server. " +
             "(a) full pipeline: host resolution, per-academy rate limit, JWT, binding, query filters, row-level security with the " +
             "tenant in the query's batch. (b) baseline (bench/TatamiTech.Bench.Baseline): the same query and service defaults, " +
@@ -112,20 +113,28 @@ internal static class RequestOverhead
     private static int OverheadRounds(BenchOptions options) => options.Rounds * 2;
 
     private static void Compare(
-        Report report, Contender over, Contender under, string name, double? serviceTarget, double? databaseTarget, double? throughputTarget)
+        Report report,
+        Contender over,
+        Contender under,
+        string name,
+        double? serviceTarget,
+        double? databaseTarget,
+        double? throughputTarget)
     {
         var service = over.ServiceCpu.Zip(under.ServiceCpu, (a, b) => a / b).ToList();
         var database = over.DatabaseCpu.Zip(under.DatabaseCpu, (a, b) => a / b).ToList();
         var throughput = over.Results.Zip(under.Results, (a, b) => a.Throughput / b.Throughput).ToList();
         report.Row($"ratio {name}: service CPU per request", Spread(service), Verdict(Stats.Median(service), serviceTarget, atMost: true));
-        report.Row($"ratio {name}: Postgres CPU per request", Spread(database), Verdict(Stats.Median(database), databaseTarget, atMost: true));
+        report.Row(
+            $"ratio {name}: Postgres CPU per request", Spread(database), Verdict(Stats.Median(database), databaseTarget, atMost: true));
         report.Row($"ratio {name}: throughput", Spread(throughput), Verdict(Stats.Median(throughput), throughputTarget, atMost: false));
     }
 
     private static string Spread(List<double> ratios)
     {
         var sorted = ratios.Order().ToList();
-        return $"{Report.F(Stats.Median(sorted), 2)} [{Report.F(Stats.Percentile(sorted, 25), 2)}-{Report.F(Stats.Percentile(sorted, 75), 2)}]";
+        var (low, high) = (Stats.Percentile(sorted, 25), Stats.Percentile(sorted, 75));
+        return $"{Report.F(Stats.Median(sorted), 2)} [{Report.F(low, 2)}-{Report.F(high, 2)}]";
     }
 
     private static string Verdict(double value, double? target, bool atMost) => target switch
