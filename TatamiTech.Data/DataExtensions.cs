@@ -53,13 +53,18 @@ public static class DataExtensions
         var maxRetryCount = retry.GetValue(nameof(NpgsqlRetry.MaxRetryCount), NpgsqlRetry.MaxRetryCount);
         var maxRetryDelay = retry.GetValue(nameof(NpgsqlRetry.MaxRetryDelay), NpgsqlRetry.MaxRetryDelay);
 
-        // Not AddDbContextPool: a pooled context outlives its scope and would carry one tenant into another.
-        builder.Services.AddDbContext<TatamiDbContext>((services, options) => options
+        // Pooled: options, services and the context are built once, not per request. A pooled context outlives
+        // its scope, so each lease is bound to its scope's tenant context and the context forgets it when
+        // returned (TatamiDbContext.Dispose).
+        builder.Services.AddPooledDbContextFactory<TatamiDbContext>((services, options) => options
             .UseNpgsql(
                 services.GetRequiredService<NpgsqlDataSource>(),
                 npgsql => npgsql.EnableRetryOnFailure(maxRetryCount, maxRetryDelay, errorCodesToAdd: null))
             .UseSnakeCaseNamingConvention()
             .AddInterceptors(TenantWallInterceptor.Instance));
+        builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<TatamiDbContext>>()
+            .CreateDbContext()
+            .Bind(services.GetRequiredService<ITenantContext>()));
         builder.EnrichNpgsqlDbContext<TatamiDbContext>(settings => settings.DisableRetry = true);
 
         builder.Services.AddSingleton<ITenantDirectory, NpgsqlTenantDirectory>();

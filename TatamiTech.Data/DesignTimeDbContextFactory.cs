@@ -13,6 +13,6 @@ internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<T
             .UseNpgsql("Host=localhost;Database=tatamidb")
             .UseSnakeCaseNamingConvention()
             .Options;
-        return new TatamiDbContext(options, NoTenantContext.Instance);
+        return new TatamiDbContext(options);
     }
 }

@@ -19,7 +19,7 @@ public static class TenantOwnedTables
     {
         // The model only: no connection is opened.
         var options = new DbContextOptionsBuilder<TatamiDbContext>().UseNpgsql().UseSnakeCaseNamingConvention().Options;
-        using var context = new TatamiDbContext(options, NoTenantContext.Instance);
+        using var context = new TatamiDbContext(options);
         return context.Model;
     }
 

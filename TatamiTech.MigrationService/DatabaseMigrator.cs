@@ -61,8 +61,7 @@ internal static partial class DatabaseMigrator
         new DbContextOptionsBuilder<TatamiDbContext>()
             .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure())
             .UseSnakeCaseNamingConvention()
-            .Options,
-        NoTenantContext.Instance);
+            .Options);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is current ({Count} migrations applied now)")]
     private static partial void LogMigrated(ILogger logger, int count);

@@ -168,7 +168,7 @@ public sealed class StackShould(StackFixture stack)
                 .UseNpgsql("Host=unused.invalid")
                 .UseSnakeCaseNamingConvention()
                 .Options;
-            using var db = new TatamiDbContext(options, NoTenantContext.Instance);
+            using var db = new TatamiDbContext(options);
             return db.Database.GetMigrations().Order(StringComparer.Ordinal).ToList();
         }
     }

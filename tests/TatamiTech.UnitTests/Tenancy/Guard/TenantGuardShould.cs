@@ -85,12 +85,12 @@ public sealed class TenantGuardShould
         Assert.Equal(EntityState.Modified, db.Entry(student).State);
     }
 
-    private static TatamiDbContext NewContext(TenantInfo? tenant) => new(
+    private static TatamiDbContext NewContext(TenantInfo? tenant) => new TatamiDbContext(
         new DbContextOptionsBuilder<TatamiDbContext>()
             .UseNpgsql("Host=unused.invalid;Database=none")
             .UseSnakeCaseNamingConvention()
-            .Options,
-        new FixedTenantContext(tenant));
+            .Options)
+        .Bind(new FixedTenantContext(tenant));
 
     private static Student NewStudent() => new()
     {

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TatamiTech.Data;
+using TatamiTech.IntegrationTests.Infrastructure;
+using TatamiTech.Tenancy;
+
+namespace TatamiTech.IntegrationTests.Tenancy.Guard;
+
+/// <summary>
+/// The context is pooled: the same instance serves one scope after another. What one scope's academy
+/// leaves behind in it must never reach the next scope.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class PooledContextShould(StackFixture stack) : TwoAcademiesDataTest(stack, maxPoolSize: 2)
+{
+    [Fact]
+    public async Task ComeBackFromThePoolWithoutTheTenantOfItsLastScope()
+    {
+        TatamiDbContext leased;
+        await using (var scope = TenantScope.Create(Host.Services, Alpha))
+        {
+            leased = scope.Services.GetRequiredService<TatamiDbContext>();
+            Assert.Equal(Alpha.Id, leased.TenantId);
+            Assert.NotEqual(0, await leased.Students.CountAsync());
+        }
+
+        await using var next = Host.Services.CreateAsyncScope();
+        var db = next.ServiceProvider.GetRequiredService<TatamiDbContext>();
+
+        Assert.Same(leased, db);
+        Assert.Equal(Guid.Empty, db.TenantId);
+        Assert.Equal(0, await db.Students.CountAsync());
+        Assert.Equal(0, await db.Students.IgnoreQueryFilters().CountAsync());
+    }
+
+    [Fact]
+    public async Task ServeTheNextScopesAcademyOnly()
+    {
+        TatamiDbContext leased;
+        await using (var scope = TenantScope.Create(Host.Services, Alpha))
+        {
+            leased = scope.Services.GetRequiredService<TatamiDbContext>();
+            await leased.Students.CountAsync();
+        }
+
+        await using var bravo = TenantScope.Create(Host.Services, Bravo);
+        var db = bravo.Services.GetRequiredService<TatamiDbContext>();
+
+        Assert.Same(leased, db);
+        Assert.Equal([Bravo.Id], await db.Students.Select(s => s.TenantId).Distinct().ToListAsync());
+        Assert.Equal([Bravo.Id], await db.Students.IgnoreQueryFilters().Select(s => s.TenantId).Distinct().ToListAsync());
+    }
+
+    [Fact]
+    public async Task ForgetTheTenantWhenDisposedWithoutAScope()
+    {
+        await using var scope = TenantScope.Create(Host.Services, Alpha);
+        var db = scope.Services.GetRequiredService<TatamiDbContext>();
+
+        await db.DisposeAsync();
+
+        Assert.Equal(Guid.Empty, db.TenantId);
+    }
+}
