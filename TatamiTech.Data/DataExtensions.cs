@@ -43,6 +43,14 @@ public static class DataExtensions
             connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = connectTimeout }.ConnectionString;
         }
 
+        // A session returned to the pool is not reset (no DISCARD ALL before its next use, a statement Postgres
+        // paid for on every request): the wall's tenant setting is transaction-local and nothing else here
+        // leaves session state behind (advisory locks are transaction-scoped, the change listener unlistens).
+        // DatabaseWallShould.LeaveNoTenantOnAConnectionReturnedToThePool holds it. Kept sessions also keep their
+        // prepared statements: the hot statements (the tenant's CALL, each query shape) are prepared
+        // automatically after a few uses and then skip parsing and planning.
+        connectionString = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, MaxAutoPrepare = 20 }
+            .ConnectionString;
         builder.Services.AddNpgsqlDataSource(connectionString);
         builder.Services.AddTenantContext();
 

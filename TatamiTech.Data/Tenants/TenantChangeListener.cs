@@ -40,9 +40,16 @@ internal sealed partial class TenantChangeListener(
 
                 firstConnection = false;
                 backoff = TimeSpan.FromSeconds(1);
-                while (!stoppingToken.IsCancellationRequested)
+                try
                 {
-                    await connection.WaitAsync(stoppingToken);
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        await connection.WaitAsync(stoppingToken);
+                    }
+                }
+                finally
+                {
+                    await UnlistenAsync(connection);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -73,4 +80,26 @@ internal sealed partial class TenantChangeListener(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening for academy changes again; cached academies cleared")]
     private static partial void LogReconnected(ILogger logger);
+
+    /// <summary>
+    /// Pooled sessions are not reset when returned (see AddTatamiData): a session that is still open goes
+    /// back without its LISTEN, or notifications would pile up for a request that never reads them.
+    /// </summary>
+    private static async Task UnlistenAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+            await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+        {
+            // A broken session is not returned to the pool at all.
+        }
+    }
 }

@@ -60,6 +60,8 @@ public sealed class DatabaseWallShould(StackFixture stack) : TwoAcademiesDataTes
     public async Task LeaveNoTenantOnAConnectionReturnedToThePool()
     {
         var dataSource = Host.Services.GetRequiredService<NpgsqlDataSource>();
+        // Sessions go back to the pool as they are (no DISCARD ALL): only the wall's own design keeps them clean.
+        Assert.True(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).NoResetOnClose);
         for (var round = 0; round < 4; round++)
         {
             await using (var scope = TenantScope.Create(Host.Services, round % 2 == 0 ? Alpha : Bravo))
