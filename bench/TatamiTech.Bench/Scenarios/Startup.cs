@@ -60,6 +60,12 @@ internal static class Startup
             string.Join("; ", output.Split('\n')
                 .Where(l => l.Contains("Passed!", StringComparison.Ordinal) || l.Contains("Failed!", StringComparison.Ordinal))
                 .Select(l => l.Trim())));
+        // A failure names its test, so that a flake under the bench's load can be found again.
+        foreach (var failed in output.Split('\n').Where(l => l.Contains("[FAIL]", StringComparison.Ordinal)).Select(l => l.Trim()))
+        {
+            report.Row("failed test", failed);
+        }
+
         report.EndSection();
     }
 
