@@ -7,7 +7,6 @@ using TatamiTech.Data;
 using TatamiTech.Data.Wall;
 using TatamiTech.MigrationService.Seeding;
 using TatamiTech.Names;
-using TatamiTech.Tenancy;
 
 namespace TatamiTech.MigrationService;
 

@@ -8,7 +8,6 @@ using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.MigrationService;
 using TatamiTech.MigrationService.Seeding;
 using TatamiTech.Names;
-using TatamiTech.Tenancy;
 
 namespace TatamiTech.IntegrationTests.Stack;
 
