@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.Names;
 
 namespace TatamiTech.IntegrationTests.Hosting;
@@ -12,6 +13,11 @@ namespace TatamiTech.IntegrationTests.Hosting;
 /// tool reads it: complete, nothing from this machine, secrets only as parameters, and each service with only
 /// the database role it needs.
 /// </summary>
+/// <remarks>
+/// In the stack's collection, though it needs no stack: publishing runs the AppHost with <c>dotnet run</c>, a
+/// burst of CPU that must not land beside the tests that time a change reaching every API process.
+/// </remarks>
+[Collection(StackCollection.Name)]
 public sealed partial class PublishedModelShould
 {
     [Theory]
