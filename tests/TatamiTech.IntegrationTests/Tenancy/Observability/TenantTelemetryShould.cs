@@ -53,10 +53,10 @@ public sealed class TenantTelemetryShould(StackFixture stack) : IAsyncLifetime
         using var response = await _client.SendAsync(
             ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(stack.Alpha)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Flush();
+        bool IsRequestSpan(Activity s) => s.Kind == ActivityKind.Server && s.DisplayName.Contains("/students", StringComparison.Ordinal);
+        await FlushUntilAsync(() => _spans.Any(IsRequestSpan));
 
-        var server = Assert.Single(
-            _spans, s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("/students", StringComparison.Ordinal));
+        var server = Assert.Single(_spans, IsRequestSpan);
         Assert.Equal(stack.Alpha.Slug, server.GetTagItem(TenantTags.Slug));
         // The tenant lookup itself runs before the tenant is known; every query after it is tagged.
         var database = _spans
@@ -126,6 +126,19 @@ public sealed class TenantTelemetryShould(StackFixture stack) : IAsyncLifetime
     }
 
     private void Flush() => _api.Services.GetRequiredService<TracerProvider>().ForceFlush();
+
+    /// <summary>
+    /// The request span ends just after its response is sent, so the client can be answered before the span
+    /// is exported: flush until it is there (a bound, not a wait for success).
+    /// </summary>
+    private async Task FlushUntilAsync(Func<bool> exported)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (Flush(); !exported() && clock.Elapsed < TimeSpan.FromSeconds(5); Flush())
+        {
+            await Task.Delay(20);
+        }
+    }
 
     /// <summary>Listens to the rejections counter for the duration of a test.</summary>
     private sealed class RejectionCounter : IDisposable
