@@ -48,7 +48,16 @@ public static class ApiDocumentExtensions
     public static WebApplication MapApiDocument(this WebApplication app, Func<HttpContext, string?>? developmentToken = null)
     {
         // The description of the API is the same on every host and names no academy.
-        app.MapOpenApi(DocumentPath).AllowAnonymous().WithTenantAgnostic();
+        app.MapOpenApi(DocumentPath).AllowAnonymous().WithTenantAgnostic().Add(endpoint =>
+        {
+            // The generator writes the request's host into the document through HttpRequest.Host, which
+            // throws on a label that does not decode (xn--a): the caller's mistake, answered 400, not a 500.
+            var inner = endpoint.RequestDelegate!;
+            endpoint.RequestDelegate = context => HostDecodes(context.Request)
+                ? inner(context)
+                : TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "The Host header is not a valid host name.")
+                    .ExecuteAsync(context);
+        });
 
         if (app.Environment.IsDevelopment())
         {
@@ -82,5 +91,18 @@ public static class ApiDocumentExtensions
         }
 
         return app;
+    }
+
+    private static bool HostDecodes(HttpRequest request)
+    {
+        try
+        {
+            _ = request.Host;
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -106,6 +106,24 @@ public sealed partial class ApiDocumentShould(StackFixture stack) : IAsyncLifeti
         Assert.All(operations, o => Assert.False(string.IsNullOrWhiteSpace(o.Summary), $"{o.Name} has no summary."));
     }
 
+    [Theory]
+    [InlineData(ResourceNames.Api)]
+    [InlineData(ResourceNames.Platform)]
+    [InlineData(ResourceNames.Worker)]
+    public async Task AnswerBadRequestToAHostThatDoesNotDecode(string service)
+    {
+        using var client = service switch
+        {
+            ResourceNames.Api => new HttpClient { BaseAddress = stack.Api.BaseAddress },
+            ResourceNames.Platform => new HttpClient { BaseAddress = stack.Platform.BaseAddress },
+            _ => new HttpClient { BaseAddress = stack.WorkerAddress },
+        };
+
+        using var response = await client.SendAsync("xn--a", HttpMethod.Get, DocumentPath);
+
+        await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
+    }
+
     [Fact]
     public async Task AskThePlatformsCallersForAnOperatorToken()
     {
