@@ -14,25 +14,21 @@ internal static class DashboardLinks
     public const string StudentsAnchor = "#tag/students/GET/students";
 
     public static IResourceBuilder<ProjectResource> WithAcademyLinks(this IResourceBuilder<ProjectResource> api) =>
-        api.WithUrls(context =>
+        api.InsteadOfTheBareAddress(bare => DemoAcademySlugs.All.SelectMany(slug =>
         {
-            if (context.Urls.FirstOrDefault(u => u.Endpoint?.EndpointName == "http") is not { } bare)
-            {
-                return;
-            }
-
-            bare.DisplayLocation = UrlDisplayLocation.DetailsOnly;
-            foreach (var slug in DemoAcademySlugs.All)
-            {
-                var page = new UriBuilder(bare.Url) { Host = $"{slug}.localhost", Path = ReferencePath };
-                context.Urls.Add(new ResourceUrlAnnotation { Url = page.Uri.ToString(), DisplayText = $"{slug}: API reference" });
-                page.Fragment = StudentsAnchor;
-                context.Urls.Add(new ResourceUrlAnnotation { Url = page.Uri.ToString(), DisplayText = $"{slug}: students" });
-            }
-        });
+            var page = new UriBuilder(bare) { Host = $"{slug}.localhost", Path = ReferencePath };
+            var reference = Link(page, $"{slug}: API reference");
+            page.Fragment = StudentsAnchor;
+            return new[] { reference, Link(page, $"{slug}: students") };
+        }));
 
     /// <summary>A service whose bare address answers nothing useful: its reference page instead.</summary>
     public static IResourceBuilder<ProjectResource> WithReferenceLink(this IResourceBuilder<ProjectResource> service, string text) =>
+        service.InsteadOfTheBareAddress(bare => [Link(new UriBuilder(bare) { Path = ReferencePath }, text)]);
+
+    /// <summary>Moves the http endpoint's own link to the details and shows the given links in its place.</summary>
+    private static IResourceBuilder<ProjectResource> InsteadOfTheBareAddress(
+        this IResourceBuilder<ProjectResource> service, Func<string, IEnumerable<ResourceUrlAnnotation>> links) =>
         service.WithUrls(context =>
         {
             if (context.Urls.FirstOrDefault(u => u.Endpoint?.EndpointName == "http") is not { } bare)
@@ -41,10 +37,8 @@ internal static class DashboardLinks
             }
 
             bare.DisplayLocation = UrlDisplayLocation.DetailsOnly;
-            context.Urls.Add(new ResourceUrlAnnotation
-            {
-                Url = new UriBuilder(bare.Url) { Path = ReferencePath }.Uri.ToString(),
-                DisplayText = text,
-            });
+            context.Urls.AddRange(links(bare.Url));
         });
+
+    private static ResourceUrlAnnotation Link(UriBuilder url, string text) => new() { Url = url.Uri.ToString(), DisplayText = text };
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.OpenApi;
 using TatamiTech.ServiceDefaults.OpenApi;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.ServiceDefaults.Tenancy;
 
 namespace TatamiTech.Api.Database;
 
@@ -13,7 +13,7 @@ public static class DatabaseOutageExtensions
         builder.Services.ConfigureAll<OpenApiOptions>(options => options.AddOperationTransformer(async (operation, context, ct) =>
         {
             // Every academy endpoint reads the database, the academy's lookup at least.
-            if (!context.Description.ActionDescriptor.EndpointMetadata.OfType<TenantAgnosticMetadata>().Any())
+            if (TenancyResponsesTransformer.ServesAnAcademy(context))
             {
                 await ProblemResponses.AddAsync(operation, context, StatusCodes.Status503ServiceUnavailable,
                     "The database is unreachable for now; see Retry-After.", ct);

@@ -11,12 +11,12 @@ namespace TatamiTech.ServiceDefaults.Tenancy;
 /// names no academy (404), the academy is suspended or the token is another academy's (403), the academy
 /// or the caller's address is over its rate limit (429).
 /// </summary>
-internal sealed class TenancyResponsesTransformer : IOpenApiOperationTransformer
+public sealed class TenancyResponsesTransformer : IOpenApiOperationTransformer
 {
     public async Task TransformAsync(
         OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<TenantAgnosticMetadata>().Any())
+        if (!ServesAnAcademy(context))
         {
             return;
         }
@@ -29,4 +29,8 @@ internal sealed class TenancyResponsesTransformer : IOpenApiOperationTransformer
         Task AddAsync(int status, string description) =>
             ProblemResponses.AddAsync(operation, context, status, description, cancellationToken);
     }
+
+    /// <summary>Whether the operation goes through tenant resolution: every endpoint not marked tenant-agnostic.</summary>
+    public static bool ServesAnAcademy(OpenApiOperationTransformerContext context) =>
+        !context.Description.ActionDescriptor.EndpointMetadata.OfType<TenantAgnosticMetadata>().Any();
 }
