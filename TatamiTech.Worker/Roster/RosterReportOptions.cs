@@ -11,6 +11,12 @@ public sealed class RosterReportOptions
     /// <summary>Time between runs when no <see cref="Schedule"/> is set.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How many academies a run handles at once. Each is one round trip, so a few keep Postgres busy; more
+    /// only take connections from the pool and queue on the server's cores.
+    /// </summary>
+    public int MaxAcademiesInFlight { get; set; } = 4;
+
     /// <summary>Run once as soon as the worker starts.</summary>
     public bool RunOnStart { get; set; } = true;
 

@@ -6,6 +6,9 @@ namespace TatamiTech.Worker.Roster;
 
 public static class RosterReportsExtensions
 {
+    // Well under Npgsql's default pool of 100 connections, which the Worker's other work shares.
+    private const int MaxAcademiesInFlightLimit = 32;
+
     /// <summary>The roster job and what it needs; <paramref name="schedule"/> false for hosts that run it by hand.</summary>
     public static TBuilder AddRosterReports<TBuilder>(this TBuilder builder, bool schedule = true) where TBuilder : IHostApplicationBuilder
     {
@@ -16,6 +19,9 @@ public static class RosterReportsExtensions
                 o => string.IsNullOrWhiteSpace(o.Schedule) || Cronos.CronExpression.TryParse(o.Schedule, out _),
                 "Worker:Roster:Schedule is not a cron expression.")
             .Validate(o => o.Interval > TimeSpan.Zero, "Worker:Roster:Interval must be positive.")
+            .Validate(
+                o => o.MaxAcademiesInFlight is >= 1 and <= MaxAcademiesInFlightLimit,
+                $"Worker:Roster:MaxAcademiesInFlight must be between 1 and {MaxAcademiesInFlightLimit}.")
             .Validate(
                 o => !o.EnableRunEndpoint || !string.IsNullOrEmpty(o.RunKey),
                 $"The run-now endpoint is enabled but {ConfigurationKeys.RosterRunKey} is not set; the AppHost sets it.")

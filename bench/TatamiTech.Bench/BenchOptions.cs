@@ -1,6 +1,6 @@
 namespace TatamiTech.Bench;
 
-internal sealed record BenchOptions(IReadOnlySet<string> Sections, bool Quick, bool Full)
+internal sealed record BenchOptions(IReadOnlySet<string> Sections, bool Quick)
 {
     public static readonly string[] AllSections = ["overhead", "resolution", "worker", "drills", "noisy", "lifecycle", "startup", "suite"];
 
@@ -17,13 +17,12 @@ internal sealed record BenchOptions(IReadOnlySet<string> Sections, bool Quick, b
     public bool Runs(string section) => Sections.Contains(section);
 
     /// <summary>
-    /// Sections by name (default: all); --quick for shorter rounds and drills; --full adds the 10,000
-    /// academy worker run.
+    /// Sections by name (default: all); --quick for shorter rounds and drills and no
+    /// 10,000-academy worker run.
     /// </summary>
     public static BenchOptions Parse(string[] args)
     {
         var quick = args.Contains("--quick");
-        var full = args.Contains("--full");
         var named = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => a.ToLowerInvariant()).ToHashSet();
         var unknown = named.Except(AllSections).Except(["all"]).ToList();
         if (unknown.Count > 0)
@@ -32,6 +31,6 @@ internal sealed record BenchOptions(IReadOnlySet<string> Sections, bool Quick, b
                 $"Unknown section(s): {string.Join(", ", unknown)}. Sections: {string.Join(", ", AllSections)} (default: all).");
         }
 
-        return new BenchOptions(named.Count == 0 || named.Contains("all") ? AllSections.ToHashSet() : named, quick, full);
+        return new BenchOptions(named.Count == 0 || named.Contains("all") ? AllSections.ToHashSet() : named, quick);
     }
 }

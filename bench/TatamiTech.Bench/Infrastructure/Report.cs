@@ -38,6 +38,14 @@ internal sealed class Report
 
     public void EndSection() => _markdown.AppendLine();
 
+    /// <summary>"target &lt;= 1.25: PASS" and the like; empty when the figure has no target.</summary>
+    public static string Verdict(double value, double? target, bool atMost) => target switch
+    {
+        null => string.Empty,
+        { } t when atMost => value <= t ? $"target <= {t:F2}: PASS" : $"target <= {t:F2}: FAIL",
+        { } t => value >= t ? $"target >= {t:F2}: PASS" : $"target >= {t:F2}: FAIL",
+    };
+
     public static string F(double value, int decimals = 1) => value.ToString("N" + decimals, CultureInfo.InvariantCulture);
 
     public async Task<string> WriteAsync()

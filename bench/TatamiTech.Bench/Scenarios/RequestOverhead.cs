@@ -124,10 +124,12 @@ internal static class RequestOverhead
         var service = over.ServiceCpu.Zip(under.ServiceCpu, (a, b) => a / b).ToList();
         var database = over.DatabaseCpu.Zip(under.DatabaseCpu, (a, b) => a / b).ToList();
         var throughput = over.Results.Zip(under.Results, (a, b) => a.Throughput / b.Throughput).ToList();
-        report.Row($"ratio {name}: service CPU per request", Spread(service), Verdict(Stats.Median(service), serviceTarget, atMost: true));
         report.Row(
-            $"ratio {name}: Postgres CPU per request", Spread(database), Verdict(Stats.Median(database), databaseTarget, atMost: true));
-        report.Row($"ratio {name}: throughput", Spread(throughput), Verdict(Stats.Median(throughput), throughputTarget, atMost: false));
+            $"ratio {name}: service CPU per request", Spread(service), Report.Verdict(Stats.Median(service), serviceTarget, atMost: true));
+        report.Row(
+            $"ratio {name}: Postgres CPU per request", Spread(database), Report.Verdict(Stats.Median(database), databaseTarget, atMost: true));
+        report.Row(
+            $"ratio {name}: throughput", Spread(throughput), Report.Verdict(Stats.Median(throughput), throughputTarget, atMost: false));
     }
 
     private static string Spread(List<double> ratios)
@@ -136,13 +138,6 @@ internal static class RequestOverhead
         var (low, high) = (Stats.Percentile(sorted, 25), Stats.Percentile(sorted, 75));
         return $"{Report.F(Stats.Median(sorted), 2)} [{Report.F(low, 2)}-{Report.F(high, 2)}]";
     }
-
-    private static string Verdict(double value, double? target, bool atMost) => target switch
-    {
-        null => string.Empty,
-        { } t when atMost => value <= t ? $"target <= {t:F2}: PASS" : $"target <= {t:F2}: FAIL",
-        { } t => value >= t ? $"target >= {t:F2}: PASS" : $"target >= {t:F2}: FAIL",
-    };
 
     /// <summary>One service under load and what each of its rounds measured.</summary>
     private sealed class Contender(string name, ServiceProcess service, Func<long, HttpRequestMessage> next)
