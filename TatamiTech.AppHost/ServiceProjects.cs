@@ -15,9 +15,23 @@ internal static class ServiceProjects
         where TProject : IProjectMetadata, new()
     {
 #pragma warning disable ASPIRECERTIFICATES001 // Experimental: the switch that tells the AppHost a resource needs no certificate.
-        return builder.AddProject<TProject>(name).WithoutHttpsCertificate();
+        var service = builder.AddProject<TProject>(name).WithoutHttpsCertificate();
 #pragma warning restore ASPIRECERTIFICATES001
+
+        // Run mode only. On a stop the dashboard goes first; with Aspire's in-memory OTLP retry each service then
+        // spent its exporter's whole timeout (10 s) retrying a dashboard that was gone before it could exit, and
+        // a stop took 15 s. Without retry an export to the local dashboard that fails is dropped at once. A
+        // published model keeps the retry: a remote collector's brief outages are what it is for.
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            service.WithEnvironment(OtlpRetryVariable, string.Empty);
+        }
+
+        return service;
     }
+
+    /// <summary>The OpenTelemetry SDK's switch for retrying failed OTLP exports ("in_memory", "disk", or none).</summary>
+    internal const string OtlpRetryVariable = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
 
     /// <summary>
     /// Readiness on <c>/health</c> (every check, the database's included), liveness on <c>/alive</c> (the process

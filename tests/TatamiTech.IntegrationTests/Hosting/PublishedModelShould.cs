@@ -118,6 +118,19 @@ public sealed partial class PublishedModelShould
     }
 
     [Fact]
+    public async Task KeepRetryingTelemetryExportsForARemoteCollector()
+    {
+        var resources = await PublishAsync("container");
+
+        foreach (var service in Services(resources))
+        {
+            // Run locally the retry is switched off (ServiceTelemetryShould); published, Aspire's own stays.
+            var env = service.Value.GetProperty("env");
+            Assert.Equal("in_memory", env.GetProperty("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY").GetString());
+        }
+    }
+
+    [Fact]
     public async Task DeclareEveryServicesReadinessAndLivenessProbes()
     {
         var output = Path.Combine(Path.GetTempPath(), $"tatamitech-model-{Guid.NewGuid():N}");
