@@ -37,8 +37,14 @@ internal static partial class DatabaseMigrator
 
         await using (var owner = OwnerContext(ownerConnectionString))
         {
+            // A current schema costs one read of the history table: MigrateAsync would also take the
+            // migration lock and read the history again to find nothing to do.
             var pending = (await owner.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-            await owner.Database.MigrateAsync(cancellationToken);
+            if (pending.Count > 0)
+            {
+                await owner.Database.MigrateAsync(cancellationToken);
+            }
+
             LogMigrated(logger, pending.Count);
 
             foreach (var (role, connection) in s_serviceRoles)

@@ -29,6 +29,20 @@ internal static class LocalPostgresBuilderExtensions
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
             connectionString = await server.ConnectionStringExpression.GetValueAsync(ct));
 
+        // initdb (about 2 s) starts with the app, beside DCP's own start-up, rather than when the server is
+        // about to start; the server's start waits for it. A restart from the dashboard finds the cluster made.
+        Task? initialization = null;
+        builder.Eventing.Subscribe<BeforeStartEvent>((@event, ct) =>
+        {
+            var logger = @event.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
+            initialization = Task.Run(async () =>
+            {
+                var secret = await password.GetValueAsync(ct) ?? string.Empty;
+                await LocalPostgresCluster.InitializeAsync(installation, data, secret, runAsPostgresUser, logger, ct);
+            }, ct);
+            return Task.CompletedTask;
+        });
+
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, async (@event, ct) =>
         {
             var logger = @event.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
@@ -39,8 +53,8 @@ internal static class LocalPostgresBuilderExtensions
 
             try
             {
-                var secret = await password.GetValueAsync(ct) ?? string.Empty;
-                await LocalPostgresCluster.InitializeAsync(installation, data, secret, runAsPostgresUser, logger, ct);
+                var initialized = initialization ?? throw new InvalidOperationException("The app started without BeforeStartEvent.");
+                await initialized.WaitAsync(ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
