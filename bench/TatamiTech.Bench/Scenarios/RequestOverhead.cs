@@ -127,7 +127,9 @@ internal static class RequestOverhead
         report.Row(
             $"ratio {name}: service CPU per request", Spread(service), Report.Verdict(Stats.Median(service), serviceTarget, atMost: true));
         report.Row(
-            $"ratio {name}: Postgres CPU per request", Spread(database), Report.Verdict(Stats.Median(database), databaseTarget, atMost: true));
+            $"ratio {name}: Postgres CPU per request",
+            Spread(database),
+            Report.Verdict(Stats.Median(database), databaseTarget, atMost: true));
         report.Row(
             $"ratio {name}: throughput", Spread(throughput), Report.Verdict(Stats.Median(throughput), throughputTarget, atMost: false));
     }
