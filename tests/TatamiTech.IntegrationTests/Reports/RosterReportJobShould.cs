@@ -80,6 +80,26 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
     }
 
     [Fact]
+    public async Task KeepNoMoreAcademiesInFlightThanItsBound()
+    {
+        var tenants = new List<TestTenant>();
+        for (var i = 0; i < 6; i++)
+        {
+            tenants.Add(await TenantWithStudentsAsync($"flight{i}", "white"));
+        }
+
+        // Each academy's insert is held for a moment, so the statements that overlap are there to be counted.
+        await using var hold = await SlowInserts.InstallAsync(stack.OwnerConnectionString, [.. tenants.Select(t => t.Id)]);
+        var run = NewHost(tenants, maxInFlight: 2).Services.GetRequiredService<RosterReportJob>()
+            .RunAsync(refresh: false, CancellationToken.None);
+        var mostAtOnce = await hold.CountHeldUntilAsync(run);
+
+        Assert.All(tenants, t => Assert.Equal(RosterOutcome.Written, OutcomeOf(run.Result, t)));
+        // Two at once: academies did run side by side, and never more than the bound.
+        Assert.Equal(2, mostAtOnce);
+    }
+
+    [Fact]
     public async Task WriteEachReportOnceWithTwoWorkersRunningTogether()
     {
         var tenants = new List<TestTenant>();
@@ -153,10 +173,17 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
     private RosterReportJob NewJob() => NewHost().Services.GetRequiredService<RosterReportJob>();
 
     /// <param name="only">Academies the job sees (default: the whole directory).</param>
-    private IHost NewHost(IReadOnlyList<TestTenant>? only = null)
+    /// <param name="maxInFlight">Worker:Roster:MaxAcademiesInFlight (default: the option's own).</param>
+    private IHost NewHost(IReadOnlyList<TestTenant>? only = null, int? maxInFlight = null)
     {
         var host = RuntimeHost.Build(stack, configure: builder =>
         {
+            if (maxInFlight is { } bound)
+            {
+                builder.Configuration[$"{RosterReportOptions.SectionName}:{nameof(RosterReportOptions.MaxAcademiesInFlight)}"] =
+                    bound.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             builder.AddRosterReports(schedule: false);
             if (only is not null)
             {
@@ -219,6 +246,15 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Test-only DDL (the triggers that hold an insert) as the database owner.</summary>
+    private static async Task ExecuteAsOwnerAsync(string ownerConnectionString, string sql)
+    {
+        await using var owner = new NpgsqlConnection(ownerConnectionString);
+        await owner.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, owner);
+        await command.ExecuteNonQueryAsync();
+    }
+
     private static RosterOutcome OutcomeOf(RosterRunResult result, TestTenant tenant) =>
         Assert.Single(result.Tenants, t => t.Tenant == tenant.Slug).Outcome;
 
@@ -256,7 +292,7 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
             var kill = new KillAfterInsert(ownerConnectionString);
             // A sequence is not transactional: the first insert sleeps, a retry of it does not. The function runs
             // as its owner, since the runtime role may not use the sequence.
-            await kill.ExecuteAsync($"""
+            await ExecuteAsOwnerAsync(ownerConnectionString, $"""
                 CREATE SEQUENCE {Name};
                 CREATE FUNCTION {Name}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
                 BEGIN
@@ -281,7 +317,8 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
                 await Task.Delay(20, timeout.Token);
                 // A transaction id is assigned at a session's first write: the insert is the statement's only one.
                 await using var state = new NpgsqlCommand(
-                    "SELECT pid, backend_xid IS NOT NULL FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()",
+                    "SELECT pid, backend_xid IS NOT NULL FROM pg_stat_activity " +
+                    "WHERE wait_event = 'PgSleep' AND datname = current_database()",
                     owner);
                 await using var reader = await state.ExecuteReaderAsync(timeout.Token);
                 held = await reader.ReadAsync(timeout.Token) ? (reader.GetInt32(0), reader.GetBoolean(1)) : null;
@@ -303,18 +340,60 @@ public sealed class RosterReportJobShould(StackFixture stack) : IDisposable
             Terminated = (bool)(await terminate.ExecuteScalarAsync(timeout.Token))!;
         }
 
-        private async Task ExecuteAsync(string sql)
-        {
-            await using var owner = new NpgsqlConnection(_ownerConnectionString);
-            await owner.OpenAsync();
-            await using var command = new NpgsqlCommand(sql, owner);
-            await command.ExecuteNonQueryAsync();
-        }
-
         public async ValueTask DisposeAsync()
         {
             await Completion.ContinueWith(_ => { }, TaskScheduler.Default);
-            await ExecuteAsync($"DROP TRIGGER IF EXISTS {Name} ON roster_reports; DROP FUNCTION IF EXISTS {Name}(); DROP SEQUENCE IF EXISTS {Name};");
+            await ExecuteAsOwnerAsync(
+                _ownerConnectionString,
+                $"DROP TRIGGER IF EXISTS {Name} ON roster_reports; DROP FUNCTION IF EXISTS {Name}(); DROP SEQUENCE IF EXISTS {Name};");
         }
+    }
+
+    /// <summary>
+    /// Holds each roster insert of the given academies for 300 ms (a test-only trigger), and counts from the
+    /// owner's connection how many sessions are held at once. Dropped on dispose.
+    /// </summary>
+    private sealed class SlowInserts : IAsyncDisposable
+    {
+        private const string Name = "test_roster_slow";
+        private readonly string _ownerConnectionString;
+
+        private SlowInserts(string ownerConnectionString) => _ownerConnectionString = ownerConnectionString;
+
+        public static async Task<SlowInserts> InstallAsync(string ownerConnectionString, Guid[] tenants)
+        {
+            var hold = new SlowInserts(ownerConnectionString);
+            await ExecuteAsOwnerAsync(ownerConnectionString, $"""
+                CREATE FUNCTION {Name}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+                BEGIN
+                    PERFORM pg_sleep(0.3);
+                    RETURN NULL;
+                END $$;
+                CREATE TRIGGER {Name} AFTER INSERT ON roster_reports FOR EACH ROW
+                    WHEN (NEW.tenant_id IN ({string.Join(", ", tenants.Select(t => $"'{t}'"))})) EXECUTE FUNCTION {Name}();
+                """);
+            return hold;
+        }
+
+        /// <returns>The most sessions held at the same time while <paramref name="work"/> ran.</returns>
+        public async Task<long> CountHeldUntilAsync(Task work)
+        {
+            await using var owner = new NpgsqlConnection(_ownerConnectionString);
+            await owner.OpenAsync();
+            long most = 0;
+            while (!work.IsCompleted)
+            {
+                await using var count = new NpgsqlCommand(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()", owner);
+                most = Math.Max(most, (long)(await count.ExecuteScalarAsync())!);
+                await Task.Delay(20);
+            }
+
+            await work;
+            return most;
+        }
+
+        public ValueTask DisposeAsync() => new(ExecuteAsOwnerAsync(
+            _ownerConnectionString, $"DROP TRIGGER IF EXISTS {Name} ON roster_reports; DROP FUNCTION IF EXISTS {Name}();"));
     }
 }
