@@ -62,7 +62,7 @@ internal static class Startup
         report.Row("CPU until the API is healthy (median)",
             string.Join(" / ", s_cpuKinds.Select(kind => Report.F(
                 Stats.Median(cpu.Select(c => c.GetValueOrDefault(kind))).TotalSeconds, 1))) + " s",
-            $"{string.Join(" / ", s_cpuKinds)}; on {Environment.ProcessorCount} cores the start is bound by this work");
+            $"{string.Join(" / ", s_cpuKinds)}; against {Environment.ProcessorCount} cores x the start's wall time");
         report.Row("AppHost stop, SIGTERM to nothing left (median)", $"{Report.F(stopMedian, 1)} s",
             $"runs: {string.Join(", ", stops.Select(s => Report.F(s.TotalSeconds, 1)))} s; " +
             Report.Verdict(stopMedian, StopTargetSeconds, atMost: true));
