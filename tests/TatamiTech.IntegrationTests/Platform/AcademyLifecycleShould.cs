@@ -302,9 +302,11 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
         }
 
         // The server cuts every listening session; each API process reconnects and clears its cache.
-        Assert.Equal(stack.ApiReplicaCount, await TerminateListenersAsync());
+        // pg_terminate_backend only signals: a cut session can still be listed for a moment, so only new ones count.
+        var cut = await TerminateListenersAsync();
+        Assert.Equal(stack.ApiReplicaCount, cut.Length);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (await CountListenersAsync() < stack.ApiReplicaCount)
+        while (await CountListenersAsync(except: cut) < stack.ApiReplicaCount)
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "The API processes did not listen again.");
             await Task.Delay(50);
@@ -322,18 +324,26 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
         });
     }
 
-    private async Task<long> TerminateListenersAsync() => await OwnerScalarAsync(
-        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity " +
-        $"WHERE query = 'LISTEN {DirectoryChannel.Name}'");
-
-    private async Task<long> CountListenersAsync() => await OwnerScalarAsync(
-        $"SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN {DirectoryChannel.Name}'");
-
-    private async Task<long> OwnerScalarAsync(string sql)
+    /// <returns>The sessions cut.</returns>
+    private async Task<int[]> TerminateListenersAsync()
     {
         await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = new NpgsqlCommand(
+            "SELECT coalesce(array_agg(pid) FILTER (WHERE pg_terminate_backend(pid)), '{}') FROM pg_stat_activity " +
+            $"WHERE query = 'LISTEN {DirectoryChannel.Name}'", connection);
+        return (int[])(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<long> CountListenersAsync(int[] except)
+    {
+        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN {DirectoryChannel.Name}' AND pid <> ALL($1)", connection)
+        {
+            Parameters = { new() { Value = except } },
+        };
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
