@@ -24,14 +24,11 @@ internal static class ServiceProjects
         // published model keeps the retry: a remote collector's brief outages are what it is for.
         if (builder.ExecutionContext.IsRunMode)
         {
-            service.WithEnvironment(OtlpRetryVariable, string.Empty);
+            service.WithEnvironment(ConfigurationKeys.OtlpExportRetry, string.Empty);
         }
 
         return service;
     }
-
-    /// <summary>The OpenTelemetry SDK's switch for retrying failed OTLP exports ("in_memory", "disk", or none).</summary>
-    internal const string OtlpRetryVariable = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
 
     /// <summary>
     /// Readiness on <c>/health</c> (every check, the database's included), liveness on <c>/alive</c> (the process

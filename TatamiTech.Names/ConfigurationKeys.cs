@@ -14,6 +14,12 @@ public static class ConfigurationKeys
     /// <summary>How many API processes the AppHost runs behind one address (1 by default).</summary>
     public const string ApiReplicas = "Api:Replicas";
 
+    /// <summary>
+    /// The OpenTelemetry SDK's switch for retrying failed OTLP exports ("in_memory", "disk", or empty for none):
+    /// the AppHost empties it for services run locally.
+    /// </summary>
+    public const string OtlpExportRetry = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
+
     /// <summary>A connection string's configuration key.</summary>
     public static string ConnectionString(string name) => $"ConnectionStrings:{name}";
 

@@ -126,7 +126,7 @@ public sealed partial class PublishedModelShould
         {
             // Run locally the retry is switched off (ServiceTelemetryShould); published, Aspire's own stays.
             var env = service.Value.GetProperty("env");
-            Assert.Equal("in_memory", env.GetProperty("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY").GetString());
+            Assert.Equal("in_memory", env.GetProperty(ConfigurationKeys.OtlpExportRetry).GetString());
         }
     }
 

@@ -11,8 +11,6 @@ namespace TatamiTech.IntegrationTests.Hosting;
 /// </summary>
 public sealed class ServiceTelemetryShould
 {
-    private const string RetryVariable = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
-
     [Fact]
     public async Task DropAFailedExportWhenRunLocally()
     {
@@ -35,7 +33,7 @@ public sealed class ServiceTelemetryShould
             }
 
             Assert.True(variables.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"), $"{service} exports no telemetry to override.");
-            Assert.Equal(string.Empty, variables[RetryVariable]);
+            Assert.Equal(string.Empty, variables[ConfigurationKeys.OtlpExportRetry]);
         }
     }
 }
