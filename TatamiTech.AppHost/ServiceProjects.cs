@@ -27,7 +27,7 @@ internal static class ServiceProjects
             service.WithEnvironment(ConfigurationKeys.OtlpExportRetry, string.Empty);
         }
 
-        return service;
+        return service.StartBuiltProgram();
     }
 
     /// <summary>

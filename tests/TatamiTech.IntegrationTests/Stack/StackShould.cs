@@ -1,8 +1,11 @@
 using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using TatamiTech.AppHost;
 using TatamiTech.Data;
 using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.MigrationService;
@@ -35,6 +38,38 @@ public sealed class StackShould(StackFixture stack)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData(ResourceNames.Api)]
+    [InlineData(ResourceNames.Worker)]
+    [InlineData(ResourceNames.Platform)]
+    public async Task RunEachServiceAsTheProgramItsBuildProduced(string service)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var resource = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .OfType<ProjectResource>().Single(r => r.Name == service);
+        var program = BuiltServicePrograms.ProgramOf(resource.GetProjectMetadata().ProjectPath);
+        Assert.NotNull(program);
+
+        // The process the orchestrator started and watches (the snapshot's property names are the dashboard's).
+        await foreach (var update in stack.App.ResourceNotifications.WatchAsync(timeout.Token))
+        {
+            if (update.Resource.Name != service
+                || update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is not int pid)
+            {
+                continue;
+            }
+
+            Assert.Equal(program, update.Snapshot.Properties.Single(p => p.Name == "executable.path").Value);
+            if (OperatingSystem.IsLinux())
+            {
+                // The running process is the program itself, not a dotnet host that evaluated the project first.
+                Assert.Equal(program, File.ResolveLinkTarget($"/proc/{pid}/exe", returnFinalTarget: true)?.FullName);
+            }
+
+            return;
+        }
     }
 
     [Fact]

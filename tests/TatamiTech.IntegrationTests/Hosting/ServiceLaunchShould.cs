@@ -1,0 +1,56 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using TatamiTech.AppHost;
+using TatamiTech.Names;
+
+namespace TatamiTech.IntegrationTests.Hosting;
+
+/// <summary>
+/// Run locally, each service starts as the program its build produced, without a <c>dotnet run</c> wrapper
+/// evaluating the project first; under <c>dotnet watch</c> Aspire's own command stays.
+/// </summary>
+public sealed class ServiceLaunchShould
+{
+    private static readonly string[] s_services =
+        [ResourceNames.Migrations, ResourceNames.Api, ResourceNames.Worker, ResourceNames.Platform];
+
+    [Fact]
+    public async Task StartEachServiceAsTheProgramItsBuildProduced()
+    {
+        await using var builder = await CreateAsync();
+
+        Assert.Equal(s_services.Order(), builder.Resources.OfType<ProjectResource>().Select(r => r.Name).Order());
+        foreach (var service in builder.Resources.OfType<ProjectResource>())
+        {
+            var project = service.GetProjectMetadata().ProjectPath;
+            var folder = Path.GetDirectoryName(project)!;
+            var launch = Assert.Single(service.Annotations.OfType<ExecutableAnnotation>());
+
+            Assert.True(File.Exists(launch.Command), $"{service.Name}: {launch.Command} does not exist.");
+            var programName = Path.GetFileNameWithoutExtension(project) + (OperatingSystem.IsWindows() ? ".exe" : string.Empty);
+            Assert.Equal(programName, Path.GetFileName(launch.Command));
+            Assert.StartsWith(Path.Combine(folder, "bin") + Path.DirectorySeparatorChar, launch.Command, StringComparison.Ordinal);
+            Assert.Equal(folder, launch.WorkingDirectory);
+        }
+    }
+
+    [Fact]
+    public async Task LeaveTheLaunchToAspireUnderDotnetWatch()
+    {
+        await using var builder = await CreateAsync("--DOTNET_WATCH=true");
+
+        Assert.All(builder.Resources.OfType<ProjectResource>(), service => Assert.Empty(service.Annotations.OfType<ExecutableAnnotation>()));
+    }
+
+    [Fact]
+    public void FindNoProgramForAProjectTheAppHostDoesNotReference() =>
+        Assert.Null(BuiltServicePrograms.ProgramOf(Path.Combine(AppContext.BaseDirectory, "Unknown", "Unknown.csproj")));
+
+    private static async Task<IDistributedApplicationTestingBuilder> CreateAsync(params string[] arguments)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        return await DistributedApplicationTestingBuilder.CreateAsync<Projects.TatamiTech_AppHost>(
+            ["--Postgres:Mode=local", .. arguments], timeout.Token);
+    }
+}
