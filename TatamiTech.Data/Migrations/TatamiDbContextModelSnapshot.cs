@@ -207,6 +207,11 @@ namespace TatamiTech.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_students_tenant_id_email");
 
+                    b.HasIndex(new[] { "TenantId" }, "RosterCounts")
+                        .HasDatabaseName("ix_students_roster");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "TenantId" }, "RosterCounts"), new[] { "BeltRank", "CreatedAt" });
+
                     b.ToTable("students", (string)null);
                 });
 
