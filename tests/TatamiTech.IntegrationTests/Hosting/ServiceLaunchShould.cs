@@ -40,7 +40,9 @@ public sealed class ServiceLaunchShould
     {
         await using var builder = await CreateAsync("--DOTNET_WATCH=true");
 
-        Assert.All(builder.Resources.OfType<ProjectResource>(), service => Assert.Empty(service.Annotations.OfType<ExecutableAnnotation>()));
+        Assert.All(
+            builder.Resources.OfType<ProjectResource>(),
+            service => Assert.Empty(service.Annotations.OfType<ExecutableAnnotation>()));
     }
 
     [Fact]
