@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 
 namespace TatamiTech.AppHost;
@@ -21,7 +22,7 @@ internal static class BuiltServicePrograms
     public static IResourceBuilder<ProjectResource> StartBuiltProgram(this IResourceBuilder<ProjectResource> service)
     {
         var builder = service.ApplicationBuilder;
-        if (!builder.ExecutionContext.IsRunMode || builder.Configuration.GetValue<bool>("DOTNET_WATCH"))
+        if (!builder.ExecutionContext.IsRunMode || UnderDotnetWatch(builder.Configuration))
         {
             return service;
         }
@@ -33,11 +34,29 @@ internal static class BuiltServicePrograms
         }
 
         // The working directory dotnet run gives the service: the project's folder, its content root.
-        return service.WithAnnotation(new ExecutableAnnotation
+        service.WithAnnotation(new ExecutableAnnotation
         {
             Command = program,
             WorkingDirectory = Path.GetDirectoryName(project)!,
         });
+
+        // A native .NET program finds its runtime through DOTNET_ROOT or the machine's install location, and dotnet run
+        // sets the former for what it starts: the runtime the AppHost runs on, for an SDK installed anywhere.
+        return RuntimeRoot() is { } root ? service.WithEnvironment("DOTNET_ROOT", root) : service;
+    }
+
+    // dotnet watch sets DOTNET_WATCH=1; Aspire reads "1" and "true" alike.
+    private static bool UnderDotnetWatch(IConfiguration configuration) =>
+        configuration["DOTNET_WATCH"] is { } value
+        && (value == "1" || string.Equals(value, bool.TrueString, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The folder of the dotnet host whose shared runtime runs the AppHost (…/shared/Microsoft.NETCore.App/x.y.z).</summary>
+    private static string? RuntimeRoot()
+    {
+        var runtime = new DirectoryInfo(RuntimeEnvironment.GetRuntimeDirectory());
+        var root = runtime.Parent?.Parent?.Parent;
+        var host = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
+        return root is not null && File.Exists(Path.Combine(root.FullName, host)) ? root.FullName : null;
     }
 
     /// <summary>The native program next to the project's built assembly, or null when the build left none.</summary>

@@ -18,8 +18,9 @@ internal sealed class StudentConfiguration : IEntityTypeConfiguration<Student>
         builder.HasIndex(s => new { s.TenantId, s.Email }).IsUnique();
 
         // The roster report counts an academy's students by rank and by age from this index alone (an
-        // index-only scan), without reading the table's pages: at 10,000 academies that halved Postgres's
-        // CPU per report. A promotion changes a student's rank and so updates this index too.
+        // index-only scan), without reading the table's pages: at 10,000 academies Postgres's CPU per report
+        // fell from about 310 to about 220 us in the bench. The cost: a promotion changes an indexed column,
+        // so it is no longer a heap-only update and writes an entry in each of the table's indexes.
         builder.HasIndex(s => s.TenantId, "RosterCounts").HasDatabaseName("ix_students_roster")
             .IncludeProperties(s => new { s.BeltRank, s.CreatedAt });
 

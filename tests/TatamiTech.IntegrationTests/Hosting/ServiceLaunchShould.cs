@@ -32,13 +32,26 @@ public sealed class ServiceLaunchShould
             Assert.Equal(programName, Path.GetFileName(launch.Command));
             Assert.StartsWith(Path.Combine(folder, "bin") + Path.DirectorySeparatorChar, launch.Command, StringComparison.Ordinal);
             Assert.Equal(folder, launch.WorkingDirectory);
+
+            // Where the program finds its runtime, as dotnet run would tell it: the AppHost's own dotnet host.
+            var variables = new Dictionary<string, object>();
+            var context = new EnvironmentCallbackContext(builder.ExecutionContext, service, variables);
+            foreach (var callback in service.Annotations.OfType<EnvironmentCallbackAnnotation>())
+            {
+                await callback.Callback(context);
+            }
+
+            var root = Assert.IsType<string>(variables["DOTNET_ROOT"]);
+            Assert.True(File.Exists(Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet")), root);
         }
     }
 
-    [Fact]
-    public async Task LeaveTheLaunchToAspireUnderDotnetWatch()
+    [Theory]
+    [InlineData("1")]
+    [InlineData("true")]
+    public async Task LeaveTheLaunchToAspireUnderDotnetWatch(string watch)
     {
-        await using var builder = await CreateAsync("--DOTNET_WATCH=true");
+        await using var builder = await CreateAsync($"--DOTNET_WATCH={watch}");
 
         Assert.All(
             builder.Resources.OfType<ProjectResource>(),

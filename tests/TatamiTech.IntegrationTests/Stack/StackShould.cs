@@ -56,7 +56,8 @@ public sealed class StackShould(StackFixture stack)
         await foreach (var update in stack.App.ResourceNotifications.WatchAsync(timeout.Token))
         {
             if (update.Resource.Name != service
-                || update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is not int pid)
+                || update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is not int pid
+                || pid <= 0)
             {
                 continue;
             }
