@@ -208,7 +208,8 @@ namespace TatamiTech.Data.Migrations
                         .HasDatabaseName("ix_students_tenant_id_email");
 
                     b.HasIndex(new[] { "TenantId" }, "RosterCounts")
-                        .HasDatabaseName("ix_students_roster");
+                        .HasDatabaseName("ix_students_roster")
+                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "TenantId" }, "RosterCounts"), new[] { "BeltRank", "CreatedAt" });
 

@@ -12,7 +12,7 @@ using TatamiTech.Data;
 namespace TatamiTech.Data.Migrations
 {
     [DbContext(typeof(TatamiDbContext))]
-    [Migration("20261129130337_RosterCoveringIndex")]
+    [Migration("20261129133722_RosterCoveringIndex")]
     partial class RosterCoveringIndex
     {
         /// <inheritdoc />
@@ -211,7 +211,8 @@ namespace TatamiTech.Data.Migrations
                         .HasDatabaseName("ix_students_tenant_id_email");
 
                     b.HasIndex(new[] { "TenantId" }, "RosterCounts")
-                        .HasDatabaseName("ix_students_roster");
+                        .HasDatabaseName("ix_students_roster")
+                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "TenantId" }, "RosterCounts"), new[] { "BeltRank", "CreatedAt" });
 

@@ -14,6 +14,7 @@ namespace TatamiTech.Data.Migrations
                 name: "ix_students_roster",
                 table: "students",
                 column: "tenant_id")
+                .Annotation("Npgsql:CreatedConcurrently", true)
                 .Annotation("Npgsql:IndexInclude", new[] { "belt_rank", "created_at" });
         }
 
