@@ -74,6 +74,7 @@ public static class DataExtensions
             .CreateDbContext()
             .Bind(services.GetRequiredService<ITenantContext>()));
         builder.EnrichNpgsqlDbContext<TatamiDbContext>(settings => settings.DisableRetry = true);
+        builder.Services.AddHostedService<ModelWarmUp>();
 
         builder.Services.AddSingleton<ITenantDirectory, NpgsqlTenantDirectory>();
         return builder;
