@@ -40,6 +40,14 @@ internal static class Shell
     public static (string File, string[] Args) Pinned(string cores, string file, params string[] args) =>
         HasTaskset ? ("taskset", ["-c", cores, file, .. args]) : (file, args);
 
+    /// <summary>
+    /// The command free to run on every core. Needed explicitly: on Linux the bench's affinity (core 1, for its load
+    /// generator) is per thread, and every thread created while it held was left on core 1 when the main thread
+    /// was set back, so a process started from one of them ran on one core.
+    /// </summary>
+    public static (string File, string[] Args) OnAllCores(string file, params string[] args) =>
+        Pinned($"0-{Environment.ProcessorCount - 1}", file, args);
+
     public static async Task SignalAsync(int pid, string signal) => await RunAsync("kill", [$"-{signal}", pid.ToString()]);
 
     /// <summary>Peak and current resident memory of a process, from /proc (kB).</summary>

@@ -77,8 +77,8 @@ internal static class Startup
         string output;
         try
         {
-            output = await Shell.RunAsync(
-                "dotnet", ["test", Path.Combine(Repository.Root, "TatamiTech.Aspire.sln")], TimeSpan.FromMinutes(30));
+            var (file, args) = Shell.OnAllCores("dotnet", "test", Path.Combine(Repository.Root, "TatamiTech.Aspire.sln"));
+            output = await Shell.RunAsync(file, args, TimeSpan.FromMinutes(30));
         }
         catch (InvalidOperationException failed)
         {
@@ -109,17 +109,12 @@ internal static class Startup
                 "A TatamiTech stack is already running on this machine; stop it before measuring start-up.");
         }
 
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                "run", "--no-build", "-c", Repository.Configuration,
-                "--project", Path.Combine(Repository.Root, "TatamiTech.AppHost"),
-                "--", "--Postgres:Mode=local",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var (file, args) = Shell.OnAllCores(
+            "dotnet",
+            "run", "--no-build", "-c", Repository.Configuration,
+            "--project", Path.Combine(Repository.Root, "TatamiTech.AppHost"),
+            "--", "--Postgres:Mode=local");
+        var info = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
         var watch = Stopwatch.StartNew();
         using var run = Process.Start(info) ?? throw new InvalidOperationException("Could not start the AppHost.");
         run.OutputDataReceived += (_, _) => { };
