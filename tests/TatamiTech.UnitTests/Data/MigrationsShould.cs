@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using TatamiTech.Data;
+
+namespace TatamiTech.UnitTests.Data;
+
+/// <summary>
+/// The migrations describe the whole model. Checked here, in CI, rather than by EF Core at every migration run:
+/// that check builds the design-time model and compares it with the snapshot on the migration service's path.
+/// </summary>
+public sealed class MigrationsShould
+{
+    [Fact]
+    public void DescribeEveryChangeToTheModel()
+    {
+        // The model as the migration service's owner context builds it.
+        using var db = new TatamiDbContext(new DbContextOptionsBuilder<TatamiDbContext>()
+            .UseNpgsql("Host=unused.invalid;Database=none")
+            .UseSnakeCaseNamingConvention()
+            .Options);
+
+        Assert.False(
+            db.Database.HasPendingModelChanges(),
+            "The model has changes that no migration describes: add one (dotnet ef migrations add, in TatamiTech.Data).");
+    }
+}
