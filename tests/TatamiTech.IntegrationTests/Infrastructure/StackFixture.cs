@@ -52,6 +52,13 @@ public class StackFixture : IAsyncLifetime
     /// </summary>
     public virtual int ApiReplicaCount => 2;
 
+    /// <summary>
+    /// Where a local Postgres server keeps this stack's throw-away cluster: a directory of the fixture's own, so
+    /// that nothing a machine's default root holds (another run's clusters, its owner and mode) decides whether
+    /// the suite starts. Unused when the container runs Postgres.
+    /// </summary>
+    protected string DataRoot { get; } = Directory.CreateTempSubdirectory("tatamitech-tests-").FullName;
+
     /// <summary>AppHost arguments a fixture of its own needs on top of the shared ones.</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
@@ -67,20 +74,31 @@ public class StackFixture : IAsyncLifetime
                 $"--{ConfigurationKeys.ApiReplicas}={ApiReplicaCount}",
                 // On a machine with Docker: never the developer's F5 volume, which is named after the same AppHost.
                 "--Postgres:KeepData=false",
+                $"--Postgres:DataRoot={DataRoot}",
                 .. ExtraArguments,
             ],
             timeout.Token);
         builder.WithoutOtlpExport();
 
         _app = await builder.BuildAsync(timeout.Token);
-        await _app.StartAsync(timeout.Token);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Api, timeout.Token);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Worker, timeout.Token);
+        await using (var report = new StartReport(_app))
+        {
+            try
+            {
+                await _app.StartAsync(timeout.Token);
+                await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Api, timeout.Token);
+                await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Worker, timeout.Token);
+                await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Platform, timeout.Token);
+            }
+            catch (Exception failure) when (failure is DistributedApplicationException or OperationCanceledException)
+            {
+                throw await report.DidNotStartAsync(failure);
+            }
+        }
 
         Api = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.Api, "http") };
         WorkerAddress = _app.GetEndpoint(ResourceNames.Worker, "http");
         ApiReplicas = [.. (await ApiReplicaAddressesAsync(_app, timeout.Token)).Select(a => new HttpClient { BaseAddress = a })];
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Platform, timeout.Token);
         Platform = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.Platform, "http") };
         OwnerConnectionString = await _app.GetConnectionStringAsync(ResourceNames.OwnerDatabase, timeout.Token)
             ?? throw new InvalidOperationException("The database has no connection string.");
@@ -156,6 +174,8 @@ public class StackFixture : IAsyncLifetime
             await _app.StopAsync(timeout.Token);
             await _app.DisposeAsync();
         }
+
+        Directory.Delete(DataRoot, recursive: true);
     }
 }
 

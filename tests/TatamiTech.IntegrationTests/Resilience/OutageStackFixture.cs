@@ -3,22 +3,20 @@ using System.Diagnostics;
 namespace TatamiTech.IntegrationTests.Resilience;
 
 /// <summary>
-/// A stack of its own, with the local Postgres server's data under a directory the tests know, so that
+/// A stack of its own, with a local Postgres server whose data lies under the fixture's own directory, so that
 /// a test can take the server down without disturbing any other test.
 /// </summary>
 public sealed class OutageStackFixture : Infrastructure.StackFixture
 {
-    private readonly string _dataRoot = Directory.CreateTempSubdirectory("tatamitech-outage-").FullName;
-
     /// <summary>One API process: the drill is about one process riding out the outage, and the machine's cores.</summary>
     public override int ApiReplicaCount => 1;
 
-    protected override IEnumerable<string> ExtraArguments => ["--Postgres:Mode=local", $"--Postgres:DataRoot={_dataRoot}"];
+    protected override IEnumerable<string> ExtraArguments => ["--Postgres:Mode=local"];
 
     /// <summary>A fast shutdown, as when the server is restarted under its clients: sessions are cut at once.</summary>
     public async Task StopPostgresAsync()
     {
-        var pidFile = Directory.GetFiles(_dataRoot, "postmaster.pid", SearchOption.AllDirectories).Single();
+        var pidFile = Directory.GetFiles(DataRoot, "postmaster.pid", SearchOption.AllDirectories).Single();
         var pid = (await File.ReadAllLinesAsync(pidFile))[0];
         using var kill = Process.Start("kill", ["-INT", pid]);
         await kill.WaitForExitAsync();
@@ -32,12 +30,6 @@ public sealed class OutageStackFixture : Infrastructure.StackFixture
         }
 
         Assert.False(File.Exists(pidFile), "Postgres did not stop within 30 s.");
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Directory.Delete(_dataRoot, recursive: true);
     }
 }
 
