@@ -135,7 +135,7 @@ public sealed partial class PublishedModelShould
     {
         var output = Path.Combine(Path.GetTempPath(), $"tatamitech-model-{Guid.NewGuid():N}");
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TatamiTech_AppHost>(
-            ["--publisher", "manifest", "--output-path", output]);
+            ["--publisher", "manifest", "--output-path", output, "--Postgres:Mode=container"]);
 
         foreach (var service in new[] { ResourceNames.Api, ResourceNames.Worker, ResourceNames.Platform })
         {
