@@ -5,40 +5,57 @@ using Microsoft.Extensions.Logging;
 namespace TatamiTech.AppHost.Postgres;
 
 /// <summary>
-/// Runs the OS package's PostgreSQL server as an Aspire resource: its own throw-away data directory
-/// (<see cref="LocalPostgresDataDirectory"/>), created by initdb (<see cref="LocalPostgresCluster"/>), a port
-/// chosen by DCP (read by the server from PGPORT), a health check, databases created when it is healthy
-/// (<see cref="LocalPostgresDatabases"/>), state and logs in the dashboard, and the directory removed when
-/// the AppHost stops.
+/// Runs the OS package's PostgreSQL server as an Aspire resource: its data directory
+/// (<see cref="LocalPostgresDataDirectory"/>: the cluster this AppHost keeps between runs, or a throw-away one),
+/// created by initdb when new (<see cref="LocalPostgresCluster"/>), a port chosen by DCP (read by the server from
+/// PGPORT), a health check, databases created when it is healthy (<see cref="LocalPostgresDatabases"/>), state
+/// and logs in the dashboard, and a throw-away directory removed when the AppHost stops.
 /// </summary>
 internal static class LocalPostgresBuilderExtensions
 {
     private static readonly TimeSpan s_stopGrace = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long a killed run's orchestrator gets to stop its server before this run stops it.</summary>
+    private static readonly TimeSpan s_leftoverGrace = TimeSpan.FromSeconds(5);
+
+    /// <param name="keptAs">The name of the cluster kept between runs (one per AppHost), or null for a throw-away one.</param>
     public static IResourceBuilder<LocalPostgresServerResource> AddLocalPostgres(
-        this IDistributedApplicationBuilder builder, string name, LocalPostgresInstallation installation, string dataRoot)
+        this IDistributedApplicationBuilder builder,
+        string name,
+        LocalPostgresInstallation installation,
+        string dataRoot,
+        string? keptAs)
     {
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password");
         var startupNotes = new List<string>();
-        var data = LocalPostgresDataDirectory.CreateForThisRun(dataRoot, startupNotes.Add);
         var runAsPostgresUser = Environment.IsPrivilegedProcess;
         var command = runAsPostgresUser ? "setpriv" : installation.Postgres;
-        var server = new LocalPostgresServerResource(name, command, data.RunDirectory, password);
+        var server = new LocalPostgresServerResource(name, command, Path.GetFullPath(dataRoot), password);
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
             connectionString = await server.ConnectionStringExpression.GetValueAsync(ct));
 
-        // initdb (about 2 s) starts with the app, beside DCP's own start-up, rather than when the server is
-        // about to start; the server's start waits for it. A restart from the dashboard finds the cluster made.
+        // The directory is chosen when the app starts, not when its model is built: a model that only publishes, or
+        // a test that only reads it, takes no cluster. initdb (about 2 s, and only for a new cluster) starts with
+        // the app, beside DCP's own start-up, rather than when the server is about to start; the server's start
+        // waits for it. A restart from the dashboard finds the cluster made.
+        LocalPostgresDataDirectory? data = null;
         Task? initialization = null;
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, ct) =>
         {
             var logger = @event.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
+            var chosen = data = (keptAs is null ? null : LocalPostgresDataDirectory.TryKeep(dataRoot, keptAs, startupNotes.Add))
+                ?? LocalPostgresDataDirectory.CreateForThisRun(dataRoot, startupNotes.Add);
             initialization = Task.Run(async () =>
             {
+                if (chosen.Kept)
+                {
+                    chosen.StopLeftoverServer(s_leftoverGrace, note => logger.LogInformation("{Note}", note));
+                }
+
                 var secret = await password.GetValueAsync(ct) ?? string.Empty;
-                await LocalPostgresCluster.InitializeAsync(installation, data, secret, runAsPostgresUser, logger, ct);
+                await LocalPostgresCluster.InitializeAsync(installation, chosen, secret, runAsPostgresUser, logger, ct);
             }, ct);
             return Task.CompletedTask;
         });
@@ -58,7 +75,7 @@ internal static class LocalPostgresBuilderExtensions
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogError(ex, "Could not initialize the data directory {DataDirectory}", data.DataDirectory);
+                logger.LogError(ex, "Could not initialize the data directory {DataDirectory}", data?.DataDirectory);
                 var notifications = @event.Services.GetRequiredService<ResourceNotificationService>();
                 await LocalPostgresDatabases.FailAsync(LocalPostgresDatabases.Of(builder, server), notifications);
                 throw;
@@ -74,7 +91,7 @@ internal static class LocalPostgresBuilderExtensions
         builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((@event, _) =>
         {
             var lifetime = @event.Services.GetRequiredService<IHostApplicationLifetime>();
-            lifetime.ApplicationStopped.Register(() => data.Remove(s_stopGrace));
+            lifetime.ApplicationStopped.Register(() => data?.Remove(s_stopGrace));
             return Task.CompletedTask;
         });
 
@@ -98,7 +115,8 @@ internal static class LocalPostgresBuilderExtensions
                     context.Args.Add(installation.Postgres);
                 }
 
-                foreach (var arg in new[] { "-D", data.DataDirectory, "-k", data.DataDirectory })
+                var directory = (data ?? throw new InvalidOperationException("The server starts before its directory was chosen.")).DataDirectory;
+                foreach (var arg in new[] { "-D", directory, "-k", directory })
                 {
                     context.Args.Add(arg);
                 }

@@ -1,12 +1,20 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace TatamiTech.AppHost.Postgres;
 
-/// <summary>Creates the server's data directory with initdb, as the user the server will run as.</summary>
+/// <summary>
+/// Creates the server's data directory with initdb, as the user the server will run as, or readies the cluster
+/// an earlier run kept: its owner's password follows the AppHost's parameter, as the container's does.
+/// </summary>
 internal static class LocalPostgresCluster
 {
+    /// <summary>The SHA-256 of the owner's password the cluster has, to notice a changed parameter (user secrets reset).</summary>
+    private const string PasswordHashFileName = "owner-password.sha256";
+
     public static async Task InitializeAsync(
         LocalPostgresInstallation installation,
         LocalPostgresDataDirectory data,
@@ -15,11 +23,23 @@ internal static class LocalPostgresCluster
         ILogger logger,
         CancellationToken ct)
     {
-        // A restart (the dashboard's stop and start) runs this again: the cluster and its data stay.
+        // A kept cluster, or a restart (the dashboard's stop and start): the cluster and its data stay.
         if (File.Exists(Path.Combine(data.DataDirectory, "PG_VERSION")))
         {
             logger.LogInformation("Reusing the cluster in {DataDirectory}", data.DataDirectory);
+            if (data.Kept)
+            {
+                await MatchOwnerPasswordAsync(installation, data, password, runAsPostgresUser, logger, ct);
+            }
+
             return;
+        }
+
+        // What an initdb that did not finish left (initdb wants an empty directory): nothing of value, no cluster yet.
+        if (Directory.Exists(data.DataDirectory))
+        {
+            logger.LogInformation("Removing the unfinished cluster in {DataDirectory}", data.DataDirectory);
+            Directory.Delete(data.DataDirectory, recursive: true);
         }
 
         Directory.CreateDirectory(data.DataDirectory);
@@ -52,6 +72,7 @@ internal static class LocalPostgresCluster
             }
 
             logger.LogInformation("initdb created {DataDirectory} in {Elapsed} ms", data.DataDirectory, sw.ElapsedMilliseconds);
+            await WriteOwnerOnlyAsync(PasswordHashFile(data), PasswordHash(password), FileMode.Create, ct);
         }
         finally
         {
@@ -60,18 +81,61 @@ internal static class LocalPostgresCluster
     }
 
     /// <summary>
+    /// Sets the owner's password of a kept cluster to the parameter's when it changed since the cluster last had
+    /// it, in single-user mode before the server starts (the password goes in on standard input, never in arguments).
+    /// </summary>
+    private static async Task MatchOwnerPasswordAsync(
+        LocalPostgresInstallation installation,
+        LocalPostgresDataDirectory data,
+        string password,
+        bool runAsPostgresUser,
+        ILogger logger,
+        CancellationToken ct)
+    {
+        var hashFile = PasswordHashFile(data);
+        var hash = PasswordHash(password);
+        if (File.Exists(hashFile) && (await File.ReadAllTextAsync(hashFile, ct)).Trim() == hash)
+        {
+            return;
+        }
+
+        logger.LogInformation("The owner's password parameter changed: setting it in the kept cluster");
+        var quoted = "'" + password.Replace("'", "''", StringComparison.Ordinal) + "'";
+        string[] single = [installation.Postgres, "--single", "-D", data.DataDirectory, "-j", LocalPostgresServerResource.UserName];
+        var statement = $"ALTER ROLE \"{LocalPostgresServerResource.UserName}\" PASSWORD {quoted};\n";
+        if (runAsPostgresUser)
+        {
+            await ProcessRunner.RunAsync("setpriv", [.. LocalPostgresServerResource.AsPostgresUser, .. single], NullLogger.Instance, ct, statement);
+        }
+        else
+        {
+            await ProcessRunner.RunAsync(single[0], single[1..], NullLogger.Instance, ct, statement);
+        }
+
+        await WriteOwnerOnlyAsync(hashFile, hash, FileMode.Create, ct);
+    }
+
+    private static string PasswordHashFile(LocalPostgresDataDirectory data) => Path.Combine(data.RunDirectory, PasswordHashFileName);
+
+    private static string PasswordHash(string password) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(password)));
+
+    /// <summary>
     /// Owner-only from the moment it exists (no window between writing and a chmod), and only as a new file:
     /// a file or link already there is an error rather than something to write the password through.
     /// </summary>
-    internal static async Task WritePasswordFileAsync(string path, string password, CancellationToken ct)
+    internal static Task WritePasswordFileAsync(string path, string password, CancellationToken ct) =>
+        WriteOwnerOnlyAsync(path, password, FileMode.CreateNew, ct);
+
+    private static async Task WriteOwnerOnlyAsync(string path, string text, FileMode mode, CancellationToken ct)
     {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
         await using var stream = new FileStream(path, options);
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(password), ct);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
     }
 }

@@ -4,22 +4,30 @@ using System.Globalization;
 namespace TatamiTech.AppHost.Postgres;
 
 /// <summary>
-/// A throw-away data directory per AppHost run, under one root of this user's own. Each run directory records
-/// the AppHost's process id; a directory whose AppHost is gone (a hard kill) is removed at the next start,
-/// after stopping the server still running in it, if any.
+/// The server's data directory, under one root of this user's own: either the cluster kept between runs of one
+/// AppHost (<c>kept-&lt;AppHost&gt;</c>, held by a lock while a run uses it), or a throw-away directory for one run
+/// (<c>run-&lt;pid&gt;-&lt;id&gt;</c>). Each throw-away directory records the AppHost's process id; one whose AppHost
+/// is gone (a hard kill) is removed at the next start, after stopping the server still running in it, if any.
 /// </summary>
 internal sealed class LocalPostgresDataDirectory
 {
     private const string OwnerFileName = "owner.pid";
+    private const string LockFileName = "apphost.lock";
     private const string RootName = "tatamitech-postgres";
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    private LocalPostgresDataDirectory(string runDirectory)
+    private readonly FileStream? _lock;
+
+    private LocalPostgresDataDirectory(string runDirectory, FileStream? keptLock = null)
     {
         RunDirectory = runDirectory;
+        _lock = keptLock;
     }
 
     public string RunDirectory { get; }
+
+    /// <summary>Whether the cluster outlives the run: the kept directory, not a throw-away one.</summary>
+    public bool Kept => _lock is not null;
 
     /// <summary>The cluster itself (initdb's target), owned by the server's user.</summary>
     public string DataDirectory => Path.Combine(RunDirectory, "data");
@@ -75,10 +83,68 @@ internal sealed class LocalPostgresDataDirectory
         return new LocalPostgresDataDirectory(run);
     }
 
-    /// <summary>Stops the server if it still runs, then deletes the run directory.</summary>
+    /// <summary>
+    /// The cluster an AppHost keeps between its runs, or null when another run of it holds that cluster now (that
+    /// run then gets a throw-away one). The lock is the kernel's, so a killed AppHost's lock goes with it.
+    /// </summary>
+    public static LocalPostgresDataDirectory? TryKeep(string root, string appHost, Action<string> log)
+    {
+        root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        PrepareRoot(root);
+        RemoveAbandoned(root, log);
+
+        var kept = Path.Combine(root, $"kept-{appHost}");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(kept);
+        }
+        else
+        {
+            Directory.CreateDirectory(kept, OwnerOnly);
+        }
+
+        AllowTraversal(kept);
+        try
+        {
+            // FileShare.None is an exclusive flock on Unix, held until the stream closes or the process ends.
+            var keptLock = new FileStream(
+                Path.Combine(kept, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return new LocalPostgresDataDirectory(kept, keptLock);
+        }
+        catch (IOException)
+        {
+            log($"Another run of this AppHost is using the kept cluster in {kept}: this run gets a throw-away one.");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Stops a server that a killed run left in the kept directory: the lock is this run's, so no live AppHost
+    /// owns that server. Waits first, as the dying run's orchestrator may still be stopping it.
+    /// </summary>
+    public void StopLeftoverServer(TimeSpan wait, Action<string> log)
+    {
+        // A pid file a crash left behind names no server: nothing to wait for.
+        var postmasterPid = Path.Combine(DataDirectory, "postmaster.pid");
+        if (!File.Exists(postmasterPid) || ReadProcessId(postmasterPid) is not { } pid || !IsAlive(pid) || !IsServerOf(pid, DataDirectory))
+        {
+            return;
+        }
+
+        log($"Stopping the server (process {pid}) that a run which is gone left in {DataDirectory}");
+        StopServer(RunDirectory, wait, log);
+    }
+
+    /// <summary>Stops the server if it still runs, then deletes a throw-away directory or lets go of a kept one.</summary>
     public void Remove(TimeSpan waitForServer)
     {
         StopServer(RunDirectory, waitForServer, log: null);
+        if (_lock is not null)
+        {
+            _lock.Dispose();
+            return;
+        }
+
         TryDelete(RunDirectory);
     }
 

@@ -10,9 +10,11 @@ internal static class TatamiDatabaseExtensions
     public const string DataRootKey = "Postgres:DataRoot";
 
     /// <summary>
-    /// Whether the container keeps its data in a named volume between runs (the default, for F5). The
-    /// volume is named after the AppHost, so anything else that starts this AppHost, the test suite above
-    /// all, sets it to false and gets a database of its own that goes with the container.
+    /// Whether the database is kept between runs (the default, for F5): the container's data in a named volume,
+    /// the local server's cluster in <c>kept-&lt;AppHost&gt;</c> under the data root. Either is named after the
+    /// AppHost, so anything else that starts this AppHost, the test suite above all, sets it to false and gets a
+    /// database of its own that goes with the run. A kept database is current at the next start, so the migration
+    /// service has nothing to apply.
     /// </summary>
     public const string KeepDataKey = "Postgres:KeepData";
 
@@ -121,9 +123,18 @@ internal static class TatamiDatabaseExtensions
         IDistributedApplicationBuilder builder, LocalPostgresInstallation installation)
     {
         var dataRoot = builder.Configuration[DataRootKey] ?? LocalPostgresDataDirectory.DefaultRoot;
-        var server = builder.AddLocalPostgres(ResourceNames.Postgres, installation, dataRoot);
+        var server = builder.AddLocalPostgres(ResourceNames.Postgres, installation, dataRoot, KeptClusterName(builder));
         return (server.AddDatabase(ResourceNames.OwnerDatabase), server.Resource.PrimaryEndpoint);
     }
+
+    /// <summary>
+    /// One kept cluster per AppHost, as Aspire names the container's volume: after the AppHost's path, so two
+    /// checkouts on one machine keep a cluster each. Null when the database goes with the run.
+    /// </summary>
+    private static string? KeptClusterName(IDistributedApplicationBuilder builder) =>
+        builder.Configuration.GetValue(KeepDataKey, defaultValue: true)
+            ? builder.Configuration["AppHost:Sha256"] is { Length: >= 12 } sha ? sha[..12].ToLowerInvariant() : "apphost"
+            : null;
 
     private static PostgresMode ParseMode(string? value)
     {
