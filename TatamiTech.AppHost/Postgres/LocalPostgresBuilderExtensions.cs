@@ -115,7 +115,8 @@ internal static class LocalPostgresBuilderExtensions
                     context.Args.Add(installation.Postgres);
                 }
 
-                var directory = (data ?? throw new InvalidOperationException("The server starts before its directory was chosen.")).DataDirectory;
+                var directory = data?.DataDirectory
+                    ?? throw new InvalidOperationException("The server starts before its directory was chosen.");
                 foreach (var arg in new[] { "-D", directory, "-k", directory })
                 {
                     context.Args.Add(arg);

@@ -105,7 +105,8 @@ internal static class LocalPostgresCluster
         var statement = $"ALTER ROLE \"{LocalPostgresServerResource.UserName}\" PASSWORD {quoted};\n";
         if (runAsPostgresUser)
         {
-            await ProcessRunner.RunAsync("setpriv", [.. LocalPostgresServerResource.AsPostgresUser, .. single], NullLogger.Instance, ct, statement);
+            await ProcessRunner.RunAsync(
+                "setpriv", [.. LocalPostgresServerResource.AsPostgresUser, .. single], NullLogger.Instance, ct, statement);
         }
         else
         {
