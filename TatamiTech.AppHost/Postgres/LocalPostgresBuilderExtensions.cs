@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -96,10 +97,13 @@ internal static class LocalPostgresBuilderExtensions
         });
 
         var healthCheckKey = $"{name}_check";
-        builder.Services.AddHealthChecks().AddNpgSql(
-            _ => (connectionString ?? throw new InvalidOperationException("The server has no connection string yet.")) +
-                ";Database=postgres",
-            name: healthCheckKey);
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            healthCheckKey,
+            _ => new LocalPostgresReadiness(() =>
+                (connectionString ?? throw new InvalidOperationException("The server has no connection string yet.")) +
+                ";Database=postgres"),
+            failureStatus: null,
+            tags: null));
 
         return builder.AddResource(server)
             .WithEndpoint(name: LocalPostgresServerResource.PrimaryEndpointName, scheme: "tcp", env: "PGPORT")
