@@ -19,13 +19,14 @@ internal static class LocalPostgresBuilderExtensions
     /// <summary>How long a killed run's orchestrator gets to stop its server before this run stops it.</summary>
     private static readonly TimeSpan s_leftoverGrace = TimeSpan.FromSeconds(5);
 
-    /// <param name="keptAs">The name of the cluster kept between runs (one per AppHost), or null for a throw-away one.</param>
+    /// <param name="dataRoot">Where throw-away clusters go.</param>
+    /// <param name="kept">The cluster kept between runs (one per AppHost), or null for a throw-away one every run.</param>
     public static IResourceBuilder<LocalPostgresServerResource> AddLocalPostgres(
         this IDistributedApplicationBuilder builder,
         string name,
         LocalPostgresInstallation installation,
         string dataRoot,
-        string? keptAs)
+        (string Root, string Name)? kept)
     {
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password");
         var startupNotes = new List<string>();
@@ -45,8 +46,14 @@ internal static class LocalPostgresBuilderExtensions
         Task? initialization = null;
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, ct) =>
         {
+            // A model whose server was taken out (a test that starts something else) takes no cluster either.
+            if (!@event.Model.Resources.Contains(server))
+            {
+                return Task.CompletedTask;
+            }
+
             var logger = @event.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
-            var chosen = data = (keptAs is null ? null : LocalPostgresDataDirectory.TryKeep(dataRoot, keptAs, startupNotes.Add))
+            var chosen = data = (kept is { } k ? LocalPostgresDataDirectory.TryKeep(k.Root, k.Name, s_stopGrace, startupNotes.Add) : null)
                 ?? LocalPostgresDataDirectory.CreateForThisRun(dataRoot, startupNotes.Add);
             initialization = Task.Run(async () =>
             {
@@ -101,7 +108,7 @@ internal static class LocalPostgresBuilderExtensions
             healthCheckKey,
             _ => new LocalPostgresReadiness(() =>
                 (connectionString ?? throw new InvalidOperationException("The server has no connection string yet.")) +
-                ";Database=postgres"),
+                ";Database=postgres;Pooling=false"),
             failureStatus: null,
             tags: null));
 

@@ -101,7 +101,12 @@ internal static class LocalPostgresCluster
 
         logger.LogInformation("The owner's password parameter changed: setting it in the kept cluster");
         var quoted = "'" + password.Replace("'", "''", StringComparison.Ordinal) + "'";
-        string[] single = [installation.Postgres, "--single", "-D", data.DataDirectory, "-j", LocalPostgresServerResource.UserName];
+        // exit_on_error: single-user mode otherwise exits 0 after a failed statement, and the hash would be written.
+        string[] single =
+        [
+            installation.Postgres, "--single", "-D", data.DataDirectory, "-j", "-c", "exit_on_error=on",
+            LocalPostgresServerResource.UserName,
+        ];
         var statement = $"ALTER ROLE \"{LocalPostgresServerResource.UserName}\" PASSWORD {quoted};\n";
         if (runAsPostgresUser)
         {

@@ -61,6 +61,32 @@ internal sealed class LocalPostgresDataDirectory
         }
     }
 
+    /// <summary>
+    /// Where kept clusters live by default: a directory the system keeps, unlike the temporary root (a reboot, a
+    /// logout or the temp cleaner's ageing would delete a cluster, or half of one). This user's data directory;
+    /// as root /var/lib, since the server then runs as postgres and must walk down to its data.
+    /// </summary>
+    public static string DefaultKeptRoot
+    {
+        get
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), RootName);
+            }
+
+            if (Environment.IsPrivilegedProcess)
+            {
+                return Path.Combine("/var/lib", RootName);
+            }
+
+            var data = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+            return data is not null && Path.IsPathFullyQualified(data)
+                ? Path.Combine(data, RootName)
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", RootName);
+        }
+    }
+
     public static LocalPostgresDataDirectory CreateForThisRun(string root, Action<string> log)
     {
         // One spelling of the root, so that a server's data directory compares equal from one run to the next.
@@ -84,10 +110,11 @@ internal sealed class LocalPostgresDataDirectory
     }
 
     /// <summary>
-    /// The cluster an AppHost keeps between its runs, or null when another run of it holds that cluster now (that
-    /// run then gets a throw-away one). The lock is the kernel's, so a killed AppHost's lock goes with it.
+    /// The cluster an AppHost keeps between its runs, or null when another run of it still holds that cluster after
+    /// <paramref name="lockPatience"/> (this run then gets a throw-away one). The lock is the kernel's, so a killed
+    /// AppHost's lock goes with it.
     /// </summary>
-    public static LocalPostgresDataDirectory? TryKeep(string root, string appHost, Action<string> log)
+    public static LocalPostgresDataDirectory? TryKeep(string root, string appHost, TimeSpan lockPatience, Action<string> log)
     {
         root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         PrepareRoot(root);
@@ -104,17 +131,28 @@ internal sealed class LocalPostgresDataDirectory
         }
 
         AllowTraversal(kept);
-        try
+
+        // A run that was just stopped holds the lock until its server has exited: an F5 right after a stop waits
+        // for it rather than getting an empty database.
+        var waited = Stopwatch.StartNew();
+        while (true)
         {
-            // FileShare.None is an exclusive flock on Unix, held until the stream closes or the process ends.
-            var keptLock = new FileStream(
-                Path.Combine(kept, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            return new LocalPostgresDataDirectory(kept, keptLock);
-        }
-        catch (IOException)
-        {
-            log($"Another run of this AppHost is using the kept cluster in {kept}: this run gets a throw-away one.");
-            return null;
+            try
+            {
+                // FileShare.None is an exclusive flock on Unix, held until the stream closes or the process ends.
+                var keptLock = new FileStream(
+                    Path.Combine(kept, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new LocalPostgresDataDirectory(kept, keptLock);
+            }
+            catch (IOException) when (waited.Elapsed < lockPatience)
+            {
+                Thread.Sleep(200);
+            }
+            catch (IOException)
+            {
+                log($"Another run of this AppHost is using the kept cluster in {kept}: this run gets a throw-away one.");
+                return null;
+            }
         }
     }
 

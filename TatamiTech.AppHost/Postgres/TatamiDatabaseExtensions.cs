@@ -122,8 +122,12 @@ internal static class TatamiDatabaseExtensions
     private static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) AddLocal(
         IDistributedApplicationBuilder builder, LocalPostgresInstallation installation)
     {
-        var dataRoot = builder.Configuration[DataRootKey] ?? LocalPostgresDataDirectory.DefaultRoot;
-        var server = builder.AddLocalPostgres(ResourceNames.Postgres, installation, dataRoot, KeptClusterName(builder));
+        var dataRoot = builder.Configuration[DataRootKey];
+        (string, string)? kept = KeptClusterName(builder) is { } name
+            ? (dataRoot ?? LocalPostgresDataDirectory.DefaultKeptRoot, name)
+            : null;
+        var server = builder.AddLocalPostgres(
+            ResourceNames.Postgres, installation, dataRoot ?? LocalPostgresDataDirectory.DefaultRoot, kept);
         return (server.AddDatabase(ResourceNames.OwnerDatabase), server.Resource.PrimaryEndpoint);
     }
 

@@ -45,6 +45,20 @@ public sealed class LocalPostgresDataRootShould : IDisposable
     }
 
     [Fact]
+    public void KeepClustersWhereTheSystemDoesNotClearThem()
+    {
+        var data = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        var expected = Environment.IsPrivilegedProcess
+            ? "/var/lib/tatamitech-postgres"
+            : data is not null && Path.IsPathFullyQualified(data)
+                ? Path.Combine(data, "tatamitech-postgres")
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local/share/tatamitech-postgres");
+
+        Assert.Equal(expected, LocalPostgresDataDirectory.DefaultKeptRoot);
+        Assert.False(LocalPostgresDataDirectory.DefaultKeptRoot.StartsWith(Path.GetTempPath(), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void CreateANewRootForItsOwnerOnly()
     {
         var root = Path.Combine(_parent, "root");

@@ -95,6 +95,7 @@ public sealed class LocalPostgresShould
         }
 
         Assert.Equal([kept], Directory.GetDirectories(root, "kept-*"));
+        Assert.Empty(Directory.GetDirectories(root, "run-*"));
         Directory.Delete(root, recursive: true);
     }
 
