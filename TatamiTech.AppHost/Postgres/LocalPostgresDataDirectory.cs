@@ -89,22 +89,7 @@ internal sealed class LocalPostgresDataDirectory
 
     public static LocalPostgresDataDirectory CreateForThisRun(string root, Action<string> log)
     {
-        // One spelling of the root, so that a server's data directory compares equal from one run to the next.
-        root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
-        PrepareRoot(root);
-        RemoveAbandoned(root, log);
-
-        var run = Path.Combine(root, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}"[..32]);
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(run);
-        }
-        else
-        {
-            Directory.CreateDirectory(run, OwnerOnly);
-        }
-
-        AllowTraversal(run);
+        var run = CreatePrivateDirectory(root, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}"[..32], log);
         File.WriteAllText(Path.Combine(run, OwnerFileName), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         return new LocalPostgresDataDirectory(run);
     }
@@ -116,21 +101,7 @@ internal sealed class LocalPostgresDataDirectory
     /// </summary>
     public static LocalPostgresDataDirectory? TryKeep(string root, string appHost, TimeSpan lockPatience, Action<string> log)
     {
-        root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
-        PrepareRoot(root);
-        RemoveAbandoned(root, log);
-
-        var kept = Path.Combine(root, $"kept-{appHost}");
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(kept);
-        }
-        else
-        {
-            Directory.CreateDirectory(kept, OwnerOnly);
-        }
-
-        AllowTraversal(kept);
+        var kept = CreatePrivateDirectory(root, $"kept-{appHost}", log);
 
         // A run that was just stopped holds the lock until its server has exited: an F5 right after a stop waits
         // for it rather than getting an empty database.
@@ -184,6 +155,31 @@ internal sealed class LocalPostgresDataDirectory
         }
 
         TryDelete(RunDirectory);
+    }
+
+    /// <summary>
+    /// A directory of the root's, for its owner only (plus traversal when the server runs as postgres), after the
+    /// root is checked and what killed runs left is swept. It may exist already (a kept cluster).
+    /// </summary>
+    private static string CreatePrivateDirectory(string root, string name, Action<string> log)
+    {
+        // One spelling of the root, so that a server's data directory compares equal from one run to the next.
+        root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        PrepareRoot(root);
+        RemoveAbandoned(root, log);
+
+        var directory = Path.Combine(root, name);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory, OwnerOnly);
+        }
+
+        AllowTraversal(directory);
+        return directory;
     }
 
     /// <summary>
