@@ -2,14 +2,16 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TatamiTech.Data;
-using TatamiTech.Data.Students;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.MigrationService.Seeding;
 
 /// <summary>
-/// Adds the demo academies and their students where missing. Idempotent and safe when two
-/// instances start together: inserts skip rows that already exist.
+/// Adds each demo academy the directory does not have yet, with its students. An academy already there keeps
+/// whatever a developer made of it: an F5 does not bring back the students someone deleted. That makes a start
+/// with the demo in place cost one statement per academy, no tenant scope and no query for EF Core to compile.
+/// Safe when two instances start together: only the one whose insert made the directory row adds the students
+/// (a run stopped between the two leaves that academy empty until it is erased).
 /// </summary>
 internal static partial class DevelopmentDataSeeder
 {
@@ -25,45 +27,20 @@ internal static partial class DevelopmentDataSeeder
     {
         foreach (var (tenant, students) in DemoAcademies.All)
         {
-            await owner.Database.ExecuteSqlInterpolatedAsync(
+            var created = await owner.Database.ExecuteSqlInterpolatedAsync(
                 $"INSERT INTO tenants (id, slug, name) VALUES ({tenant.Id}, {tenant.Slug}, {tenant.Name}) ON CONFLICT DO NOTHING",
                 cancellationToken);
-
-            await using var tenantScope = TenantScope.Create(services, tenant);
-            var tenantDb = tenantScope.Services.GetRequiredService<TatamiDbContext>();
-            var existing = await tenantDb.Students.Select(s => s.Email).ToListAsync(cancellationToken);
-            var missing = students.Where(s => !existing.Contains(s.Email)).ToList();
-            if (missing.Count == 0)
+            if (created == 0)
             {
                 continue;
             }
 
-            tenantDb.Students.AddRange(missing);
-            try
-            {
-                await tenantDb.SaveChangesAsync(cancellationToken);
-                LogSeeded(logger, missing.Count, tenant.Slug);
-            }
-            catch (DbUpdateException)
-            {
-                // Another instance may have seeded the same rows first; anything else is a real failure.
-                if (!await AllPresentAsync(services, tenant, students, cancellationToken))
-                {
-                    throw;
-                }
-            }
+            await using var tenantScope = TenantScope.Create(services, tenant);
+            var tenantDb = tenantScope.Services.GetRequiredService<TatamiDbContext>();
+            tenantDb.Students.AddRange(students);
+            await tenantDb.SaveChangesAsync(cancellationToken);
+            LogSeeded(logger, students.Length, tenant.Slug);
         }
-    }
-
-    private static async Task<bool> AllPresentAsync(
-        IServiceProvider services,
-        TenantInfo tenant,
-        IReadOnlyCollection<Student> students,
-        CancellationToken cancellationToken)
-    {
-        await using var scope = TenantScope.Create(services, tenant);
-        var db = scope.Services.GetRequiredService<TatamiDbContext>();
-        return await db.Students.CountAsync(cancellationToken) >= students.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Count} demo students for {TenantSlug}")]
