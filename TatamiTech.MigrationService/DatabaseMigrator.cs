@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using TatamiTech.Data;
 using TatamiTech.Data.Wall;
 using TatamiTech.MigrationService.Seeding;
@@ -36,14 +37,13 @@ internal static partial class DatabaseMigrator
                 $"through TatamiTech.AppHost, or set {ConfigurationKeys.ConnectionString(ConnectionNames.Owner)} " +
                 "for the migration service.");
 
-        await using (var owner = OwnerContext(ownerConnectionString))
+        await using (var owner = await OpenOwnerAsync(ownerConnectionString, cancellationToken))
         {
-            // A current schema costs one read of the history table: MigrateAsync would also take the
-            // migration lock and read the history again to find nothing to do.
-            var pending = (await owner.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            var pending = await MigrationHistory.PendingAsync(owner, cancellationToken);
             if (pending.Count > 0)
             {
-                await owner.Database.MigrateAsync(cancellationToken);
+                await using var context = OwnerContext(ownerConnectionString);
+                await context.Database.MigrateAsync(cancellationToken);
             }
 
             LogMigrated(logger, pending.Count);
@@ -61,6 +61,27 @@ internal static partial class DatabaseMigrator
 
         await app.VerifyRuntimeRoleAsync(cancellationToken);
     }
+
+    /// <summary>The server was healthy before this process started; a restart in between is waited out briefly.</summary>
+    private static async Task<NpgsqlConnection> OpenOwnerAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var connection = new NpgsqlConnection(connectionString);
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+                return connection;
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient && attempt < MaxOpenAttempts)
+            {
+                await connection.DisposeAsync();
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+            }
+        }
+    }
+
+    private const int MaxOpenAttempts = 6;
 
     // The owner works outside any tenant: migrations and the directory rows of the demo academies. EF Core's check
     // that the migrations describe the whole model (a design-time model built and compared with the snapshot on

@@ -1,7 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using TatamiTech.Data;
-using TatamiTech.Names;
 
 namespace TatamiTech.MigrationService;
 
@@ -13,7 +10,7 @@ namespace TatamiTech.MigrationService;
 internal static class RoleLogin
 {
     public static async Task EnableAsync(
-        TatamiDbContext owner, string role, string? connectionString, CancellationToken cancellationToken)
+        NpgsqlConnection owner, string role, string? connectionString, CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnectionStringBuilder(connectionString);
         if (connection.Username != role || string.IsNullOrEmpty(connection.Password))
@@ -24,23 +21,14 @@ internal static class RoleLogin
 
         // ALTER ROLE takes no parameters: the password travels as one (never in the statement text, so
         // never in a server log) and format('%L') quotes it inside the server.
-        var ownerConnection = (NpgsqlConnection)owner.Database.GetDbConnection();
-        await owner.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = new NpgsqlCommand(
-                $"""
-                SELECT set_config('tatami.role_password', @password, true);
-                DO $$ BEGIN
-                    EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', '{role}', current_setting('tatami.role_password'));
-                END $$;
-                """, ownerConnection);
-            command.Parameters.Add(new NpgsqlParameter<string>("password", connection.Password));
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        finally
-        {
-            await owner.Database.CloseConnectionAsync();
-        }
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT set_config('tatami.role_password', @password, true);
+            DO $$ BEGIN
+                EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', '{role}', current_setting('tatami.role_password'));
+            END $$;
+            """, owner);
+        command.Parameters.Add(new NpgsqlParameter<string>("password", connection.Password));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

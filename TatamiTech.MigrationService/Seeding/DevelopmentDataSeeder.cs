@@ -1,6 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using TatamiTech.Data;
 using TatamiTech.Tenancy;
 
@@ -9,7 +9,7 @@ namespace TatamiTech.MigrationService.Seeding;
 /// <summary>
 /// Adds each demo academy the directory does not have yet, with its students. An academy already there keeps
 /// whatever a developer made of it: an F5 does not bring back the students someone deleted. That makes a start
-/// with the demo in place cost one statement per academy, no tenant scope and no query for EF Core to compile.
+/// with the demo in place cost one statement per academy, no tenant scope and no EF Core model.
 /// Safe when two instances start together: only the one whose insert made the directory row adds the students
 /// (a run stopped between the two leaves that academy empty until it is erased).
 /// </summary>
@@ -21,15 +21,23 @@ internal static partial class DevelopmentDataSeeder
     /// </summary>
     public static async Task SeedAsync(
         IServiceProvider services,
-        TatamiDbContext owner,
+        NpgsqlConnection owner,
         ILogger logger,
         CancellationToken cancellationToken)
     {
         foreach (var (tenant, students) in DemoAcademies.All)
         {
-            var created = await owner.Database.ExecuteSqlInterpolatedAsync(
-                $"INSERT INTO tenants (id, slug, name) VALUES ({tenant.Id}, {tenant.Slug}, {tenant.Name}) ON CONFLICT DO NOTHING",
-                cancellationToken);
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO tenants (id, slug, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", owner)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<Guid> { TypedValue = tenant.Id },
+                    new NpgsqlParameter<string> { TypedValue = tenant.Slug },
+                    new NpgsqlParameter<string> { TypedValue = tenant.Name },
+                },
+            };
+            var created = await insert.ExecuteNonQueryAsync(cancellationToken);
             if (created == 0)
             {
                 continue;
