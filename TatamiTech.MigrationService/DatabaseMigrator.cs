@@ -23,9 +23,9 @@ internal static partial class DatabaseMigrator
 
     /// <summary>
     /// Brings the schema up to date as the database owner (<see cref="ConnectionNames.Owner"/>; EF Core
-    /// holds a database lock while migrating, so two runs do not race), lets the runtime role log in with
-    /// the password of the runtime connection string, seeds the demo academies in Development, and checks
-    /// that the runtime role is one row-level security applies to.
+    /// holds a database lock while migrating, so two runs do not race), lets the runtime and platform roles log in
+    /// with the passwords of their connection strings, seeds the demo academies in Development, and checks that the
+    /// runtime role is one row-level security applies to.
     /// </summary>
     public static async Task MigrateDatabaseAsync(this IHost app, CancellationToken cancellationToken = default)
     {
@@ -37,17 +37,21 @@ internal static partial class DatabaseMigrator
                 $"through TatamiTech.AppHost, or set {ConfigurationKeys.ConnectionString(ConnectionNames.Owner)} " +
                 "for the migration service.");
 
-        await using (var owner = await OpenOwnerAsync(ownerConnectionString, cancellationToken))
+        var owner = await OpenOwnerAsync(ownerConnectionString, cancellationToken);
+        try
         {
-            var pending = await MigrationHistory.PendingAsync(owner, cancellationToken);
+            var pending = owner is null ? MigrationHistory.Known : await MigrationHistory.PendingAsync(owner, cancellationToken);
             if (pending.Count > 0)
             {
+                // EF Core decides again under its lock, and creates the database first where there is none yet.
                 await using var context = OwnerContext(ownerConnectionString);
                 await context.Database.MigrateAsync(cancellationToken);
             }
 
             LogMigrated(logger, pending.Count);
 
+            owner ??= await OpenOwnerAsync(ownerConnectionString, cancellationToken)
+                ?? throw new InvalidOperationException("The database does not exist after migrating.");
             foreach (var (role, connection) in s_serviceRoles)
             {
                 await RoleLogin.EnableAsync(owner, role, configuration.GetConnectionString(connection), cancellationToken);
@@ -58,12 +62,22 @@ internal static partial class DatabaseMigrator
                 await DevelopmentDataSeeder.SeedAsync(app.Services, owner, logger, cancellationToken);
             }
         }
+        finally
+        {
+            if (owner is not null)
+            {
+                await owner.DisposeAsync();
+            }
+        }
 
         await app.VerifyRuntimeRoleAsync(cancellationToken);
     }
 
-    /// <summary>The server was healthy before this process started; a restart in between is waited out briefly.</summary>
-    private static async Task<NpgsqlConnection> OpenOwnerAsync(string connectionString, CancellationToken cancellationToken)
+    /// <summary>
+    /// The owner's connection, or null where the database does not exist yet (an empty external server). The server
+    /// was healthy before this process started; a restart in between is waited out briefly.
+    /// </summary>
+    private static async Task<NpgsqlConnection?> OpenOwnerAsync(string connectionString, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -73,17 +87,27 @@ internal static partial class DatabaseMigrator
                 await connection.OpenAsync(cancellationToken);
                 return connection;
             }
-            catch (NpgsqlException ex) when (ex.IsTransient && attempt < MaxOpenAttempts)
+            catch (Exception ex)
             {
                 await connection.DisposeAsync();
-                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+                if (ex is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName })
+                {
+                    return null;
+                }
+
+                if (ex is not NpgsqlException { IsTransient: true } || attempt == MaxOpenAttempts)
+                {
+                    throw;
+                }
             }
+
+            await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
         }
     }
 
     private const int MaxOpenAttempts = 6;
 
-    // The owner works outside any tenant: migrations and the directory rows of the demo academies. EF Core's check
+    // Only for applying migrations, outside any tenant. EF Core's check
     // that the migrations describe the whole model (a design-time model built and compared with the snapshot on
     // every migration run) is left to CI, where a missing migration fails the build: MigrationsShould.
     private static TatamiDbContext OwnerContext(string connectionString) => new(

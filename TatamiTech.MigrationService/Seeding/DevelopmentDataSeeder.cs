@@ -10,8 +10,9 @@ namespace TatamiTech.MigrationService.Seeding;
 /// Adds each demo academy the directory does not have yet, with its students. An academy already there keeps
 /// whatever a developer made of it: an F5 does not bring back the students someone deleted. That makes a start
 /// with the demo in place cost one statement per academy, no tenant scope and no EF Core model.
-/// Safe when two instances start together: only the one whose insert made the directory row adds the students
-/// (a run stopped between the two leaves that academy empty until it is erased).
+/// Safe when two instances start together: only the one whose insert made the directory row adds the students.
+/// If adding them fails, the row is taken back so the next start seeds the academy again (only a process killed
+/// between the two leaves it empty; erase it through the platform to have it seeded again).
 /// </summary>
 internal static partial class DevelopmentDataSeeder
 {
@@ -43,10 +44,24 @@ internal static partial class DevelopmentDataSeeder
                 continue;
             }
 
-            await using var tenantScope = TenantScope.Create(services, tenant);
-            var tenantDb = tenantScope.Services.GetRequiredService<TatamiDbContext>();
-            tenantDb.Students.AddRange(students);
-            await tenantDb.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await using var tenantScope = TenantScope.Create(services, tenant);
+                var tenantDb = tenantScope.Services.GetRequiredService<TatamiDbContext>();
+                tenantDb.Students.AddRange(students);
+                await tenantDb.SaveChangesAsync(cancellationToken);
+            }
+            catch
+            {
+                // SaveChanges is one transaction, so the academy has no student to hold its row.
+                await using var undo = new NpgsqlCommand("DELETE FROM tenants WHERE id = $1", owner)
+                {
+                    Parameters = { new NpgsqlParameter<Guid> { TypedValue = tenant.Id } },
+                };
+                await undo.ExecuteNonQueryAsync(CancellationToken.None);
+                throw;
+            }
+
             LogSeeded(logger, students.Length, tenant.Slug);
         }
     }

@@ -190,14 +190,7 @@ public sealed class StackShould(StackFixture stack)
             "WHERE slug IN ('goldentiger', 'ironcrane') ORDER BY slug");
 
         // A second run of the migration service, as the AppHost wires it, runs the seeder again.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
-        builder.Configuration[$"ConnectionStrings:{ConnectionNames.Runtime}"] = stack.RuntimeConnectionString;
-        builder.Configuration[$"ConnectionStrings:{ConnectionNames.Owner}"] = stack.OwnerConnectionString;
-        builder.AddTatamiData();
-        using (var migrations = builder.Build())
-        {
-            await migrations.MigrateDatabaseAsync();
-        }
+        await RunMigrationServiceAsync(stack.OwnerConnectionString, stack.RuntimeConnectionString);
 
         var after = await QueryAsync(
             "SELECT slug || ':' || (SELECT count(*) FROM students s WHERE s.tenant_id = t.id) FROM tenants t " +
@@ -206,9 +199,53 @@ public sealed class StackShould(StackFixture stack)
         Assert.Equal(before, after);
     }
 
-    private async Task<List<string>> QueryAsync(string sql)
+    [Fact]
+    public async Task CreateAMissingDatabaseThenLeaveTheDemoAcademiesAsTheDeveloperMadeThem()
     {
-        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
+        var name = "tatami_created_" + Guid.NewGuid().ToString("N")[..8];
+        var owner = new NpgsqlConnectionStringBuilder(stack.OwnerConnectionString) { Database = name }.ConnectionString;
+        var runtime = new NpgsqlConnectionStringBuilder(stack.RuntimeConnectionString) { Database = name }.ConnectionString;
+        var goldenTigerStudents = $"SELECT email FROM students WHERE tenant_id = '{DemoAcademies.GoldenTiger.Id}' ORDER BY email";
+        const string Deleted = "omar.haddad@example.com";
+        try
+        {
+            await RunMigrationServiceAsync(owner, runtime);
+            Assert.Equal(MigrationHistory.Known, await QueryAsync("""SELECT migration_id FROM "__EFMigrationsHistory" ORDER BY 1""", owner));
+            var seeded = await QueryAsync(goldenTigerStudents, owner);
+            var demo = DemoAcademies.All.Single(academy => academy.Tenant == DemoAcademies.GoldenTiger).Students;
+            Assert.Equal(demo.Select(student => student.Email).Order(StringComparer.Ordinal), seeded);
+
+            // A developer deletes a demo student; the next start does not bring it back.
+            Assert.Equal(["1"], await QueryAsync(
+                $"WITH gone AS (DELETE FROM students WHERE email = '{Deleted}' RETURNING 1) SELECT count(*)::text FROM gone", owner));
+            await RunMigrationServiceAsync(owner, runtime);
+
+            Assert.Equal(seeded.Where(email => email != Deleted), await QueryAsync(goldenTigerStudents, owner));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearPool(new NpgsqlConnection(owner));
+            NpgsqlConnection.ClearPool(new NpgsqlConnection(runtime));
+            await QueryAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", stack.OwnerConnectionString);
+        }
+    }
+
+    /// <summary>The migration service's work, as the AppHost wires it in Development, in this process.</summary>
+    private static async Task RunMigrationServiceAsync(string ownerConnectionString, string runtimeConnectionString)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
+        builder.Configuration[$"ConnectionStrings:{ConnectionNames.Runtime}"] = runtimeConnectionString;
+        builder.Configuration[$"ConnectionStrings:{ConnectionNames.Owner}"] = ownerConnectionString;
+        builder.AddTatamiData();
+        using var migrations = builder.Build();
+        await migrations.MigrateDatabaseAsync();
+    }
+
+    private Task<List<string>> QueryAsync(string sql) => QueryAsync(sql, stack.OwnerConnectionString);
+
+    private static async Task<List<string>> QueryAsync(string sql, string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         var rows = new List<string>();
