@@ -14,7 +14,7 @@ public sealed partial class RosterReportJob(
     ITenantDirectory directory,
     IOptions<RosterReportOptions> options,
     TimeProvider clock,
-    ILogger<RosterReportJob> logger)
+    ILogger<RosterReportJob> logger) : IRosterRun
 {
     public async Task<RosterRunResult> RunAsync(bool refresh, CancellationToken cancellationToken)
     {

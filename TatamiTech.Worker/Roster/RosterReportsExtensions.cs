@@ -29,6 +29,7 @@ public static class RosterReportsExtensions
 
         builder.Services.AddScoped<TenantRosterWriter>();
         builder.Services.AddSingleton<RosterReportJob>();
+        builder.Services.AddSingleton<IRosterRun>(services => services.GetRequiredService<RosterReportJob>());
 
         if (schedule)
         {

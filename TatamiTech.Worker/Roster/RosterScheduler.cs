@@ -6,7 +6,7 @@ namespace TatamiTech.Worker.Roster;
 
 /// <summary>Runs the roster job on its schedule, and whenever "run now" asks.</summary>
 public sealed partial class RosterScheduler(
-    RosterReportJob job,
+    IRosterRun job,
     IOptionsMonitor<RosterReportOptions> options,
     TimeProvider clock,
     ILogger<RosterScheduler> logger) : BackgroundService
