@@ -17,6 +17,8 @@ namespace TatamiTech.IntegrationTests.Stack;
 [Collection(StackCollection.Name)]
 public sealed class StackShould(StackFixture stack)
 {
+    private const string AppliedMigrations = """SELECT migration_id FROM "__EFMigrationsHistory" ORDER BY 1""";
+
     [Fact]
     public async Task ServeTheDemoAcademyFromTheMigratedDatabase()
     {
@@ -89,17 +91,7 @@ public sealed class StackShould(StackFixture stack)
     public async Task ApplyEveryMigration()
     {
         var expected = new DesignTimeMigrations().All;
-        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""SELECT migration_id FROM "__EFMigrationsHistory" ORDER BY 1""", connection);
-        var applied = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                applied.Add(reader.GetString(0));
-            }
-        }
+        var applied = await QueryAsync(AppliedMigrations);
 
         Assert.NotEmpty(expected);
         Assert.Equal(expected, applied);
@@ -210,7 +202,7 @@ public sealed class StackShould(StackFixture stack)
         try
         {
             await RunMigrationServiceAsync(owner, runtime);
-            Assert.Equal(MigrationHistory.Known, await QueryAsync("""SELECT migration_id FROM "__EFMigrationsHistory" ORDER BY 1""", owner));
+            Assert.Equal(MigrationHistory.Known, await QueryAsync(AppliedMigrations, owner));
             var seeded = await QueryAsync(goldenTigerStudents, owner);
             var demo = DemoAcademies.All.Single(academy => academy.Tenant == DemoAcademies.GoldenTiger).Students;
             Assert.Equal(demo.Select(student => student.Email).Order(StringComparer.Ordinal), seeded);
