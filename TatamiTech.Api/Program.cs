@@ -6,6 +6,7 @@ using TatamiTech.Api.Reports;
 using TatamiTech.Api.Students;
 using TatamiTech.Data;
 using TatamiTech.Data.Wall;
+using TatamiTech.ServiceDefaults.Proxies;
 using TatamiTech.ServiceDefaults.Tenancy;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,6 +21,7 @@ builder.AddApiReference();
 
 var app = builder.Build();
 
+app.UseKnownProxies();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRouting();

@@ -1,8 +1,9 @@
 namespace TatamiTech.Names;
 
 /// <summary>
-/// The Postgres notification channel on which the platform announces a change to an academy (created,
-/// suspended, resumed, erased), in the transaction that makes it; the payload is the academy's slug.
+/// The Postgres notification channel on which every change to an academy's directory row (created, suspended,
+/// resumed, erased) is announced by a trigger on <c>tenants</c>, when the transaction that makes it commits; the
+/// payload is the academy's slug.
 /// </summary>
 public static class DirectoryChannel
 {

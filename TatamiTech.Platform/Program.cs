@@ -1,5 +1,6 @@
 using TatamiTech.Data.Wall;
 using TatamiTech.Names;
+using TatamiTech.ServiceDefaults.Proxies;
 using TatamiTech.Platform;
 using TatamiTech.Platform.Academies;
 using TatamiTech.Platform.Audit;
@@ -16,6 +17,7 @@ builder.AddPlatformReference();
 
 var app = builder.Build();
 
+app.UseKnownProxies();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

@@ -13,6 +13,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using TatamiTech.Names;
 using TatamiTech.ServiceDefaults.Problems;
+using TatamiTech.ServiceDefaults.Proxies;
 using TatamiTech.ServiceDefaults.Tenancy.Observability;
 using TatamiTech.ServiceDefaults.Tenancy.Resolution;
 
@@ -34,6 +35,7 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.AddKnownProxies();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>

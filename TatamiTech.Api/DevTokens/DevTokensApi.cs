@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TatamiTech.Names;
 using TatamiTech.ServiceDefaults.Tenancy.Binding;
-using TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.Api.DevTokens;
@@ -35,8 +34,9 @@ public static class DevTokensApi
     {
         if (IsEnabled(app.Environment, app.Configuration))
         {
-            // Anonymous, but still tenant-resolved: the token is for the academy the host names.
-            app.MapPost(ServicePaths.DevTokens, IssueToken).AllowAnonymous().WithAddressRateLimit().WithTags("Development")
+            // Anonymous, but still tenant-resolved: the token is for the academy the host names, and as any request
+            // without the academy's token, it draws from the caller's address budget and the academy's strangers' budget.
+            app.MapPost(ServicePaths.DevTokens, IssueToken).AllowAnonymous().WithTags("Development")
                 .WithSummary("Development only: a token of the academy this host names.");
         }
 

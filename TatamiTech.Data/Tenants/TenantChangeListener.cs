@@ -35,8 +35,11 @@ internal sealed partial class TenantChangeListener(
                 if (!firstConnection)
                 {
                     LogReconnected(logger);
-                    changes.Publish(null);
                 }
+
+                // Whatever changed before this LISTEN took effect was announced to nobody: on the first
+                // connection too, since the directory may have been read before it.
+                changes.Publish(null);
 
                 firstConnection = false;
                 backoff = TimeSpan.FromSeconds(1);

@@ -17,9 +17,11 @@ namespace TatamiTech.ServiceDefaults.Tenancy;
 /// The tenancy pipeline of an academy-facing HTTP service, in the order of the multitenancy model. One
 /// numbering is shared by these methods, the folders beside this file, the README and the tests:
 /// <list type="number">
-/// <item><b>Resolution</b> (<c>Resolution/</c>): the host names a known academy, else 404; then the
-/// academy's rate limit (<c>RateLimiting/</c>), else 429.</item>
-/// <item><b>Authentication</b> (<c>Binding/</c>): a valid JWT bearer token, else 401.</item>
+/// <item><b>Resolution</b> (<c>Resolution/</c>): the host names a known academy, else 404; answered from the
+/// directory held in memory.</item>
+/// <item><b>Authentication</b> (<c>Binding/</c>): a valid JWT bearer token, else 401; then the rate limit
+/// (<c>RateLimiting/</c>), else 429: the academy members' budget for a token of the academy, the caller's
+/// address and the academy's budget for strangers for any other request.</item>
 /// <item><b>Binding</b> (<c>Binding/</c>): the token's <c>tenant_id</c> is that academy's, else 403.</item>
 /// <item><b>Context</b> (<c>Context/</c>): the request enters the academy's tenant context.</item>
 /// <item><b>Guard</b> (TatamiTech.Data): every query filtered, every write checked, row-level security behind both.</item>
@@ -44,20 +46,23 @@ public static class TenancyExtensions
     /// </summary>
     public static TBuilder AddTenancy<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // 1. Resolution: the root domains, the header fallback and the directory cache.
+        // 1. Resolution: the root domains, the header fallback and the directory held in memory, which the
+        // service is not ready without.
         builder.Services.AddOptions<TenancyOptions>()
             .BindConfiguration(TenancyOptions.SectionName)
-            .Validate(o => o.HeaderFallback.IsValid(), "Tenancy:HeaderFallback:TrustedNetworks holds a value that is not a CIDR network.")
+            .Validate(o => o.IsValid(), "Tenancy: HeaderFallback:TrustedNetworks must be CIDR networks, DirectoryReloadInterval positive.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<TenantResolver>();
+        builder.Services.AddSingleton<TenantCatalog>();
+        builder.Services.AddHostedService<TenantCatalogSync>();
+        builder.Services.AddHealthChecks().AddCheck<TenantCatalogHealthCheck>(TenantCatalogHealthCheck.Name);
+
+        // 2. Authentication, then the budgets, and 3. Binding: JWT bearer, and an authenticated caller by default.
+        builder.AddJwtAuthentication();
         builder.Services.AddOptions<RateLimitOptions>()
             .BindConfiguration(RateLimitOptions.SectionName)
-            .Validate(o => o.IsValid(), "Tenancy:RateLimits: PermitsPerSecond must be positive and Burst at least 1.")
+            .Validate(o => o.IsValid(), "Tenancy:RateLimits: PermitsPerSecond must be positive, Burst and MaxAddresses at least 1.")
             .ValidateOnStart();
         builder.Services.AddSingleton<TenancyRateLimiter>();
-
-        // 2. Authentication and 3. Binding: JWT bearer, and an authenticated caller by default.
-        builder.AddJwtAuthentication();
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(AuthenticatedCallerPolicy)
             .SetFallbackPolicy(AuthenticatedCallerPolicy);
@@ -83,9 +88,9 @@ public static class TenancyExtensions
     /// </summary>
     public static WebApplication UseTenancy(this WebApplication app)
     {
-        app.UseMiddleware<TenantResolutionMiddleware>();   // 1. Resolution,
-        app.UseMiddleware<TenantRateLimitMiddleware>();    //    then the academy's rate limit
-        app.UseAuthentication();                           // 2. Authentication
+        app.UseMiddleware<TenantResolutionMiddleware>();   // 1. Resolution
+        app.UseAuthentication();                           // 2. Authentication,
+        app.UseMiddleware<TenantRateLimitMiddleware>();    //    then the members' or the strangers' budget
         app.UseMiddleware<TenantBindingMiddleware>();      // 3. Binding,
         app.UseAuthorization();                            //    then the endpoint's policy
         app.UseMiddleware<TenantContextMiddleware>();      // 4. Context

@@ -20,6 +20,14 @@ internal static class TenancyProblems
     public static Task AcademySuspended(HttpContext context) =>
         Write(context, StatusCodes.Status403Forbidden, "Academy suspended", AcademySuspendedType);
 
+    /// <summary>The service is starting and has not read the academy directory yet: try again shortly.</summary>
+    public static Task DirectoryNotLoaded(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return Write(
+            context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable", "https://tools.ietf.org/html/rfc9110#section-15.6.4");
+    }
+
     private static Task Write(HttpContext context, int status, string title, string type) =>
         TypedResults.Problem(statusCode: status, title: title, type: type).ExecuteAsync(context);
 }

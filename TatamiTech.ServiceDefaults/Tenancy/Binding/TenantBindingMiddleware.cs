@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using TatamiTech.ServiceDefaults.Tenancy.Observability;
@@ -17,44 +16,33 @@ internal sealed class TenantBindingMiddleware(RequestDelegate next, ILogger<Tena
     public Task InvokeAsync(HttpContext context)
     {
         var tenant = ResolvedTenant.Of(context);
-        if (tenant is null || context.User.Identity?.IsAuthenticated != true)
+        if (tenant is null)
         {
-            // No academy: a tenant-agnostic endpoint. No user: authorization answers 401 where it must.
+            // No academy: a tenant-agnostic endpoint.
             return next(context);
         }
 
-        // One pass, no allocation on the accepted path: the first tenant_id claim and whether there are more.
-        Claim? claim = null;
-        var count = 0;
-        foreach (var candidate in context.User.Claims)
+        switch (TenantMembership.Of(context.User, tenant.Id))
         {
-            if (candidate.Type == TatamiClaims.TenantId && count++ == 0)
+            case Membership.NoTenant:
             {
-                claim = candidate;
+                var subject = context.User.FindFirst(TatamiClaims.Subject)?.Value;
+                return RefuseAsync(context, tenant, TenantRejectionReason.TokenWithoutTenant,
+                    () => TenancyLog.TokenWithoutTenant(logger, subject, tenant.Slug));
             }
-        }
 
-        if (claim is null || (count == 1 && string.IsNullOrEmpty(claim.Value)))
-        {
-            var subject = context.User.FindFirst(TatamiClaims.Subject)?.Value;
-            return RefuseAsync(context, tenant, TenantRejectionReason.TokenWithoutTenant,
-                () => TenancyLog.TokenWithoutTenant(logger, subject, tenant.Slug));
-        }
+            case Membership.OtherTenant:
+            {
+                var subject = context.User.FindFirst(TatamiClaims.Subject)?.Value;
+                var claimed = string.Join(",", context.User.FindAll(TatamiClaims.TenantId).Select(c => c.Value));
+                return RefuseAsync(context, tenant, TenantRejectionReason.TokenTenantMismatch,
+                    () => TenancyLog.TokenTenantMismatch(logger, subject, TenancyLog.Truncate(claimed), tenant.Slug, tenant.Id));
+            }
 
-        // Exactly one tenant_id, a string holding a UUID in its one canonical form: an array (each value
-        // becomes a claim of its own, and the first would win), a number or an object is a mismatch.
-        if (count != 1
-            || claim.ValueType != ClaimValueTypes.String
-            || !Guid.TryParseExact(claim.Value, "D", out var claimedId)
-            || claimedId != tenant.Id)
-        {
-            var subject = context.User.FindFirst(TatamiClaims.Subject)?.Value;
-            var claimed = string.Join(",", context.User.FindAll(TatamiClaims.TenantId).Select(c => c.Value));
-            return RefuseAsync(context, tenant, TenantRejectionReason.TokenTenantMismatch,
-                () => TenancyLog.TokenTenantMismatch(logger, subject, TenancyLog.Truncate(claimed), tenant.Slug, tenant.Id));
+            default:
+                // A member, or no user: authorization answers 401 where it must.
+                return next(context);
         }
-
-        return next(context);
     }
 
     // The warning is written in the academy's log scope, so it is found by filtering on the academy

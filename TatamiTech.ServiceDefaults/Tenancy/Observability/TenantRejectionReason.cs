@@ -24,8 +24,14 @@ public enum TenantRejectionReason
     /// <summary>The academy sent more requests than its rate limit.</summary>
     AcademyRateLimited,
 
-    /// <summary>A client address asked for more lookups of unknown hosts, or tokens, than its limit.</summary>
+    /// <summary>A client address sent more requests without an academy's credentials than its limit.</summary>
     AddressRateLimited,
+
+    /// <summary>An academy's host received more requests from outside its members than their budget.</summary>
+    StrangersRateLimited,
+
+    /// <summary>The directory of academies has not been loaded yet (the service is starting).</summary>
+    DirectoryNotLoaded,
 }
 
 internal static class TenantRejectionReasonExtensions
@@ -40,6 +46,8 @@ internal static class TenantRejectionReasonExtensions
         TenantRejectionReason.AcademySuspended => "academy_suspended",
         TenantRejectionReason.AcademyRateLimited => "academy_rate_limited",
         TenantRejectionReason.AddressRateLimited => "address_rate_limited",
+        TenantRejectionReason.StrangersRateLimited => "strangers_rate_limited",
+        TenantRejectionReason.DirectoryNotLoaded => "directory_not_loaded",
         _ => "other",
     };
 }

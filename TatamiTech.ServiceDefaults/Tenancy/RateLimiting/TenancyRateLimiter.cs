@@ -1,65 +1,65 @@
 using System.Net;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using TatamiTech.ServiceDefaults.Tenancy.Observability;
 
 namespace TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
 
 /// <summary>
-/// The framework's token-bucket limiters, partitioned by academy and by client address. Idle partitions
-/// are dropped by the partitioned limiter itself, so invented addresses do not grow it without bound.
+/// The pipeline's budgets: each academy's members; each academy host's strangers; each client address.
+/// Academies are bounded by the directory (only resolved academies get here); addresses by
+/// <see cref="RateLimitOptions.MaxAddresses"/>.
 /// </summary>
-public sealed class TenancyRateLimiter : IDisposable
+public sealed class TenancyRateLimiter
 {
-    private readonly PartitionedRateLimiter<Guid> _academies;
-    private readonly PartitionedRateLimiter<string> _addresses;
-    private readonly RefusalLogThrottle<Guid> _academyWarnings = new(TimeSpan.FromSeconds(1));
-    private readonly RefusalLogThrottle<string> _addressWarnings = new(TimeSpan.FromSeconds(1));
+    private readonly TokenBuckets<Guid> _members;
+    private readonly TokenBuckets<Guid> _strangers;
+    private readonly TokenBuckets<ClientAddress> _addresses;
+    private readonly RefusalLogThrottle<Guid> _memberWarnings = new(TimeSpan.FromSeconds(1));
+    private readonly RefusalLogThrottle<Guid> _strangerWarnings = new(TimeSpan.FromSeconds(1));
+    private readonly RefusalLogThrottle<ClientAddress> _addressWarnings = new(TimeSpan.FromSeconds(1));
 
-    public TenancyRateLimiter(IOptions<RateLimitOptions> options)
+    public TenancyRateLimiter(IOptions<RateLimitOptions> options, TimeProvider time)
     {
         var settings = options.Value;
-        _academies = PartitionedRateLimiter.Create<Guid, Guid>(
-            id => RateLimitPartition.GetTokenBucketLimiter(id, _ => Bucket(settings.Academy)));
-        _addresses = PartitionedRateLimiter.Create<string, string>(
-            address => RateLimitPartition.GetTokenBucketLimiter(address, _ => Bucket(settings.Address)));
+        _members = new(settings.Members, int.MaxValue, time);
+        _strangers = new(settings.Strangers, int.MaxValue, time);
+        _addresses = new(settings.Address, settings.MaxAddresses, time);
     }
 
-    public RateLimitLease AcquireForAcademy(Guid academyId) => _academies.AttemptAcquire(academyId);
+    /// <summary>Client addresses holding a bucket now.</summary>
+    internal int AddressCount => _addresses.Count;
 
-    public RateLimitLease AcquireForAddress(IPAddress? address) => _addresses.AttemptAcquire(Key(address));
+    /// <summary>A request of the academy's members.</summary>
+    public bool TryAcquireForMembers(Guid academyId, out TimeSpan retryAfter) => _members.TryTake(academyId, out retryAfter);
 
-    /// <summary>Whether the address has no permit left, without taking one.</summary>
-    public bool IsAddressExhausted(IPAddress? address) =>
-        _addresses.GetStatistics(Key(address)) is { CurrentAvailablePermits: <= 0 };
+    /// <summary>A request from outside the academy's members: its address first, then the academy host's stranger budget.</summary>
+    public StrangerVerdict TryAcquireForStranger(Guid academyId, ClientAddress address, out TimeSpan retryAfter)
+    {
+        if (!_addresses.TryTake(address, out retryAfter))
+        {
+            return StrangerVerdict.AddressOverLimit;
+        }
 
-    /// <summary>Takes one of the address's permits, if it has one: the price of a lookup that found no academy.</summary>
-    public void ChargeAddress(IPAddress? address) => _addresses.AttemptAcquire(Key(address)).Dispose();
+        return _strangers.TryTake(academyId, out retryAfter) ? StrangerVerdict.Allowed : StrangerVerdict.AcademyOverLimit;
+    }
 
-    /// <summary>How many refusals of this academy to report in a warning now (0: only count this one).</summary>
-    internal long AcademyRefusalsToLog(Guid academyId) => _academyWarnings.Refused(academyId);
+    /// <summary>A request limited by its client address alone (token minting).</summary>
+    public bool TryAcquireForAddress(IPAddress? address, out TimeSpan retryAfter) =>
+        _addresses.TryTake(ClientAddress.Of(address), out retryAfter);
+
+    /// <summary>How many refusals of this academy's members to report in a warning now (0: only count this one).</summary>
+    internal long MemberRefusalsToLog(Guid academyId) => _memberWarnings.Refused(academyId);
+
+    /// <summary>How many refusals of this academy's strangers to report in a warning now (0: only count this one).</summary>
+    internal long StrangerRefusalsToLog(Guid academyId) => _strangerWarnings.Refused(academyId);
 
     /// <summary>How many refusals of this address to report in a warning now (0: only count this one).</summary>
-    internal long AddressRefusalsToLog(IPAddress? address) => _addressWarnings.Refused(Key(address));
+    internal long AddressRefusalsToLog(ClientAddress address) => _addressWarnings.Refused(address);
+}
 
-    private static string Key(IPAddress? address) =>
-        address is null ? "unknown" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
-
-    public void Dispose()
-    {
-        _academies.Dispose();
-        _addresses.Dispose();
-    }
-
-    // Refilled ten times a second (or once per permit, for fewer than ten a second), so a bucket never
-    // waits a whole second for its next permits and the rate is what is configured.
-    private static TokenBucketRateLimiterOptions Bucket(TokenBucket bucket) => new()
-    {
-        TokenLimit = bucket.Burst,
-        TokensPerPeriod = bucket.PermitsPerSecond >= 10 ? bucket.PermitsPerSecond / 10 : 1,
-        ReplenishmentPeriod = bucket.PermitsPerSecond >= 10
-            ? TimeSpan.FromMilliseconds(100)
-            : TimeSpan.FromSeconds(1.0 / bucket.PermitsPerSecond),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
+public enum StrangerVerdict
+{
+    Allowed,
+    AddressOverLimit,
+    AcademyOverLimit,
 }

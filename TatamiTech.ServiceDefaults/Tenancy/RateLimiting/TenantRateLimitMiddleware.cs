@@ -1,48 +1,71 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using TatamiTech.ServiceDefaults.Tenancy.Binding;
 using TatamiTech.ServiceDefaults.Tenancy.Observability;
 using TatamiTech.ServiceDefaults.Tenancy.Resolution;
 
 namespace TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
 
 /// <summary>
-/// Right after step 1, before any token is validated: each academy's requests draw from its own bucket,
-/// so one academy sending far past its limit is refused (429) while the others are served as usual.
-/// Endpoints marked <see cref="AddressRateLimitMetadata"/> also draw from the caller's address bucket.
+/// After authentication and before step 3: a request whose token proves it belongs to the academy draws from
+/// the academy members' budget; any other (no token, a bad token, another academy's token) from its client
+/// address and from the academy host's small budget for strangers. A flood from outside an academy is
+/// refused at its own budgets and never reaches its members'.
 /// </summary>
 internal sealed class TenantRateLimitMiddleware(RequestDelegate next, TenancyRateLimiter limiter, ILogger<TenantRateLimitMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
-        if (ResolvedTenant.Of(context) is not { } tenant)
+        if (context.Features.Get<ResolvedTenant>() is not { } resolved)
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
-        using var academyLease = limiter.AcquireForAcademy(tenant.Id);
-        if (!academyLease.IsAcquired)
+        var academy = resolved.Tenant;
+        if (TenantMembership.Of(context.User, academy.Id) == Membership.Member)
         {
-            if (limiter.AcademyRefusalsToLog(tenant.Id) is > 0 and var refused)
-            {
-                TenancyLog.AcademyRateLimited(logger, tenant.Slug, refused);
-            }
-
-            TenancyTelemetry.CountRejection(TenantRejectionReason.AcademyRateLimited, ResolvedTenant.MetricTagOf(context));
-            await RateLimitProblems.TooManyRequests(context, academyLease, "This academy is sending more requests than its limit.");
-            return;
+            return limiter.TryAcquireForMembers(academy.Id, out var wait) ? next(context) : RefuseMembers(context, resolved, wait);
         }
 
-        if (context.GetEndpoint()?.Metadata.GetMetadata<AddressRateLimitMetadata>() is not null)
+        var address = ClientAddress.Of(context.Connection.RemoteIpAddress);
+        return limiter.TryAcquireForStranger(academy.Id, address, out var retryAfter) switch
         {
-            using var addressLease = limiter.AcquireForAddress(context.Connection.RemoteIpAddress);
-            if (!addressLease.IsAcquired)
-            {
-                await RateLimitProblems.AddressOverLimit(context, addressLease, limiter, logger);
-                return;
-            }
+            StrangerVerdict.Allowed => next(context),
+            StrangerVerdict.AddressOverLimit => RefuseAddress(context, resolved, address, retryAfter),
+            _ => RefuseStrangers(context, resolved, retryAfter),
+        };
+    }
+
+    private Task RefuseMembers(HttpContext context, ResolvedTenant resolved, TimeSpan retryAfter)
+    {
+        if (limiter.MemberRefusalsToLog(resolved.Tenant.Id) is > 0 and var refused)
+        {
+            TenancyLog.AcademyRateLimited(logger, resolved.Tenant.Slug, refused);
         }
 
-        await next(context);
+        TenancyTelemetry.CountRejection(TenantRejectionReason.AcademyRateLimited, resolved.MetricTag);
+        return RateLimitProblems.TooManyRequests(context, retryAfter, "This academy is sending more requests than its limit.");
+    }
+
+    private Task RefuseStrangers(HttpContext context, ResolvedTenant resolved, TimeSpan retryAfter)
+    {
+        if (limiter.StrangerRefusalsToLog(resolved.Tenant.Id) is > 0 and var refused)
+        {
+            TenancyLog.StrangersRateLimited(logger, resolved.Tenant.Slug, refused);
+        }
+
+        TenancyTelemetry.CountRejection(TenantRejectionReason.StrangersRateLimited, resolved.MetricTag);
+        return RateLimitProblems.TooManyRequests(context, retryAfter, "Too many requests without this academy's credentials.");
+    }
+
+    private Task RefuseAddress(HttpContext context, ResolvedTenant resolved, ClientAddress address, TimeSpan retryAfter)
+    {
+        if (limiter.AddressRefusalsToLog(address) is > 0 and var refused)
+        {
+            TenancyLog.AddressRateLimited(logger, address.ToString(), resolved.Tenant.Slug, refused);
+        }
+
+        TenancyTelemetry.CountRejection(TenantRejectionReason.AddressRateLimited, resolved.MetricTag);
+        return RateLimitProblems.TooManyRequests(context, retryAfter, "Too many requests from this address.");
     }
 }

@@ -11,12 +11,15 @@ public sealed class TenancyOptions
     /// <summary>Who may name the academy in the X-Tenant header instead of the host.</summary>
     public HeaderFallbackOptions HeaderFallback { get; set; } = new();
 
-    /// <summary>How long a known tenant is served from cache: the bound on seeing a renamed tenant.</summary>
-    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How often the whole directory is read again although no change was missed: the bound on staleness
+    /// should an announcement be lost without the listener noticing.
+    /// </summary>
+    public TimeSpan DirectoryReloadInterval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long an unknown slug is remembered: the bound on seeing a newly created tenant.</summary>
-    public TimeSpan NegativeCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>How long a request that arrives before the directory was first read waits for it, then 503.</summary>
+    public TimeSpan DirectoryLoadWait { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Most slugs (known or not) kept in the lookup cache at once.</summary>
-    public long CacheSizeLimit { get; set; } = 100_000;
+    public bool IsValid() =>
+        HeaderFallback.IsValid() && DirectoryReloadInterval > TimeSpan.Zero && DirectoryLoadWait >= TimeSpan.Zero;
 }

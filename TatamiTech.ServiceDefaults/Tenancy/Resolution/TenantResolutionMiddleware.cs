@@ -16,12 +16,15 @@ namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
 /// </summary>
 internal sealed class TenantResolutionMiddleware(
     RequestDelegate next,
-    TenantResolver resolver,
-    TenancyRateLimiter limiter,
+    TenantCatalog catalog,
     AcademyMetricTags metricTags,
     IOptionsMonitor<TenancyOptions> options,
     ILogger<TenantResolutionMiddleware> logger)
 {
+    // Refusals of unknown hosts: one warning per address and second, with the count, so that a flood of
+    // invented subdomains is visible without each of its requests writing a record of its own.
+    private readonly RefusalLogThrottle<ClientAddress> _unknownWarnings = new(TimeSpan.FromSeconds(1));
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<TenantAgnosticMetadata>() is not null)
@@ -45,30 +48,23 @@ internal sealed class TenantResolutionMiddleware(
             return;
         }
 
-        var slug = selection.Slug!;
-        if (!resolver.TryGetCached(slug, out var tenant))
+        if (!catalog.IsLoaded && !await WaitForDirectoryAsync(settings, context.RequestAborted))
         {
-            // A lookup that misses the cache costs a directory query. Lookups that find no academy cost the
-            // caller's address a permit, and an address without permits gets no more lookups: a flood of
-            // invented subdomains is refused before it reaches the database.
-            var address = context.Connection.RemoteIpAddress;
-            if (limiter.IsAddressExhausted(address))
-            {
-                using var lease = limiter.AcquireForAddress(address);
-                await RateLimitProblems.AddressOverLimit(context, lease, limiter, logger);
-                return;
-            }
-
-            tenant = await resolver.FindAsync(slug, context.RequestAborted);
-            if (tenant is null)
-            {
-                limiter.ChargeAddress(address);
-            }
+            TenancyLog.DirectoryNotLoaded(logger);
+            TenancyTelemetry.CountRejection(TenantRejectionReason.DirectoryNotLoaded);
+            await TenancyProblems.DirectoryNotLoaded(context);
+            return;
         }
 
-        if (tenant is null)
+        var slug = selection.Slug!;
+        if (!catalog.TryFind(slug, out var tenant))
         {
-            TenancyLog.UnknownTenant(logger, TenancyLog.Truncate(host), slug);
+            var address = ClientAddress.Of(context.Connection.RemoteIpAddress);
+            if (_unknownWarnings.Refused(address) is > 0 and var refused)
+            {
+                TenancyLog.UnknownTenants(logger, address.ToString(), refused, TenancyLog.Truncate(slug));
+            }
+
             TenancyTelemetry.CountRejection(TenantRejectionReason.UnknownTenant);
             await TenancyProblems.NotFound(context);
             return;
@@ -100,6 +96,20 @@ internal sealed class TenantResolutionMiddleware(
         // cross-tenant attempts are found by academy in the traces.
         Activity.Current?.SetTag(TenantTags.Slug, tenant.Slug);
         await next(context);
+    }
+
+    /// <summary>The first requests of a starting process wait for the directory's first read, within a bound.</summary>
+    private async Task<bool> WaitForDirectoryAsync(TenancyOptions settings, CancellationToken aborted)
+    {
+        try
+        {
+            await catalog.Loaded.WaitAsync(settings.DirectoryLoadWait, aborted);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     private async Task RejectAsync(

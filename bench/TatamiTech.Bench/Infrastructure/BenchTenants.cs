@@ -33,7 +33,7 @@ internal static class BenchTenants
         var tenants = new List<TenantInfo>();
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO tenants (id, slug, name)
-            SELECT gen_random_uuid(), $1 || lpad(i::text, 5, '0'), 'Bench academy ' || i FROM generate_series(1, $2) AS i
+            SELECT gen_random_uuid(), $1 || lpad(i::text, 6, '0'), 'Bench academy ' || i FROM generate_series(1, $2) AS i
             RETURNING id, slug, name
             """, connection) { Parameters = { new() { Value = prefix }, new() { Value = count } } })
         await using (var reader = await insert.ExecuteReaderAsync())

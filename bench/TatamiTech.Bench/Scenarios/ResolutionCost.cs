@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using TatamiTech.Bench.Infrastructure;
 using TatamiTech.Data;
 using TatamiTech.Names;
@@ -12,83 +11,86 @@ using TatamiTech.Tenancy;
 namespace TatamiTech.Bench.Scenarios;
 
 /// <summary>
-/// 2. Tenant resolution alone (host parsing and the tenant lookup), for 10 and for 10,000 academies: a
-/// warm lookup should cost the same whatever the number of academies, and touch no database.
+/// 2. Tenant resolution alone: host parsing and the lookup in the directory held in memory, for 100, 10,000
+/// and 100,000 academies. A lookup, known academy or invented host, should cost the same whatever the number
+/// of academies and touch no database; what the directory costs is its read at start and its memory.
 /// </summary>
 internal static class ResolutionCost
 {
     private const int Lookups = 1_000_000;
 
+    /// <summary>The memory the directory may hold per academy (about 40 MB for 100,000 academies).</summary>
+    private const double MaxBytesPerAcademy = 400;
+
     public static async Task RunAsync(BenchPostgres postgres, BenchOptions options, Report report)
     {
-        var tenants = await BenchTenants.CreateAsync(postgres, "tatamidb", "res", 10_000, 0);
+        var tenants = await BenchTenants.CreateAsync(postgres, "tatamidb", "res", 100_000, 0);
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration[ConfigurationKeys.ConnectionString(ConnectionNames.Runtime)] = postgres.RuntimeConnectionString();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddTatamiData();
-        builder.Services.AddOptions<TenancyOptions>();
         using var host = builder.Build();
-        var directory = new CountingDirectory(host.Services.GetRequiredService<ITenantDirectory>());
-        var settings = host.Services.GetRequiredService<IOptionsMonitor<TenancyOptions>>();
+        var directory = host.Services.GetRequiredService<ITenantDirectory>();
         string[] roots = [BenchTenants.RootDomain];
 
         report.Section("2. Tenant resolution",
-            $"Host parsing and lookup through TenantResolver (bounded cache, real directory on Postgres), in this process; " +
-            $"warm: {Lookups:N0} lookups of random academies, median of {options.Rounds} runs.");
+            $"Host parsing and lookup in TenantCatalog (the whole directory in memory, read from Postgres), in this process; " +
+            $"{Lookups:N0} lookups of random academies, and of invented hosts, median of {options.Rounds} runs.");
         var warmCosts = new Dictionary<int, double>();
-        foreach (var size in new[] { 10, 10_000 })
+        foreach (var size in new[] { 100, 10_000, 100_000 })
         {
             var hosts = tenants.Take(size).Select(BenchTenants.Host).ToArray();
-            using var resolver = new TenantResolver(directory, settings, new TenantDirectoryChanges());
+            var invented = Enumerable.Range(0, 1000)
+                .Select(i => $"z{i:D6}x{Guid.NewGuid():N}"[..20] + "." + BenchTenants.RootDomain)
+                .ToArray();
+            var held = (await directory.ListAsync(CancellationToken.None)).Take(size).ToList();
 
-            var cold = Stopwatch.StartNew();
-            foreach (var h in hosts)
-            {
-                _ = await resolver.FindAsync(TenantHostParser.GetSlug(h, roots)!, CancellationToken.None)
-                    ?? throw new InvalidOperationException($"{h} did not resolve.");
-            }
+            var before = GC.GetTotalMemory(forceFullCollection: true);
+            var read = Stopwatch.StartNew();
+            var catalog = new TenantCatalog();
+            catalog.ReplaceAll(held);
+            var readMillis = read.Elapsed.TotalMilliseconds;
+            var bytes = GC.GetTotalMemory(forceFullCollection: true) - before;
 
-            var coldMicros = cold.Elapsed.TotalMicroseconds / hosts.Length;
             var random = new Random(42);
             var order = Enumerable.Range(0, Lookups).Select(_ => random.Next(hosts.Length)).ToArray();
-            directory.Reads = 0;
-            var runs = new List<double>();
+            var known = new List<double>();
+            var unknown = new List<double>();
             for (var run = 0; run < options.Rounds; run++)
             {
-                var watch = Stopwatch.StartNew();
-                foreach (var index in order)
-                {
-                    var tenant = await resolver.FindAsync(TenantHostParser.GetSlug(hosts[index], roots)!, CancellationToken.None);
-                    if (tenant is null)
-                    {
-                        throw new InvalidOperationException("A known academy did not resolve.");
-                    }
-                }
-
-                runs.Add(watch.Elapsed.TotalNanoseconds / Lookups);
+                known.Add(TimeLookups(catalog, hosts, order, roots, expectFound: true));
+                unknown.Add(TimeLookups(catalog, invented, [.. order.Select(i => i % invented.Length)], roots, expectFound: false));
             }
 
-            warmCosts[size] = Stats.Median(runs);
-            report.Row($"{size:N0} academies: warm lookup", $"{Report.F(warmCosts[size], 0)} ns",
-                $"directory reads while warm: {directory.Reads}");
-            report.Row($"{size:N0} academies: first lookup of each (directory read)", $"{Report.F(coldMicros, 0)} us");
+            warmCosts[size] = Stats.Median(known);
+            var perAcademy = (double)bytes / size;
+            report.Row($"{size:N0} academies: lookup of a known academy", $"{Report.F(warmCosts[size], 0)} ns",
+                $"runs {Report.F(known.Min(), 0)}-{Report.F(known.Max(), 0)} ns");
+            report.Row($"{size:N0} academies: lookup of an invented host", $"{Report.F(Stats.Median(unknown), 0)} ns",
+                "answered 404 from memory, no database query");
+            report.Row($"{size:N0} academies: directory held", $"{Report.F(bytes / 1024.0 / 1024.0, 1)} MB",
+                $"{Report.F(perAcademy, 0)} B per academy; built in {Report.F(readMillis, 0)} ms from the rows read; " +
+                (size == 100_000 ? Report.Verdict(perAcademy, MaxBytesPerAcademy, atMost: true) : string.Empty));
+
+            GC.KeepAlive(catalog);
         }
 
-        report.Row("warm cost ratio 10,000 / 10 academies", Report.F(warmCosts[10_000] / warmCosts[10], 2),
+        report.Row("known-academy lookup ratio 100,000 / 100 academies", Report.F(warmCosts[100_000] / warmCosts[100], 2),
             "should stay near 1 (a hash lookup; larger sets miss CPU caches more)");
         report.EndSection();
     }
 
-    private sealed class CountingDirectory(ITenantDirectory inner) : ITenantDirectory
+    private static double TimeLookups(TenantCatalog catalog, string[] hosts, int[] order, string[] roots, bool expectFound)
     {
-        public int Reads;
-
-        public Task<TenantInfo?> FindBySlugAsync(string slug, CancellationToken cancellationToken)
+        var watch = Stopwatch.StartNew();
+        foreach (var index in order)
         {
-            Interlocked.Increment(ref Reads);
-            return inner.FindBySlugAsync(slug, cancellationToken);
+            if (catalog.TryFind(TenantHostParser.GetSlug(hosts[index], roots)!, out _) != expectFound)
+            {
+                throw new InvalidOperationException($"{hosts[index]}: found {!expectFound}, expected {expectFound}.");
+            }
         }
 
-        public Task<IReadOnlyList<TenantInfo>> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
+        return watch.Elapsed.TotalNanoseconds / order.Length;
     }
 }

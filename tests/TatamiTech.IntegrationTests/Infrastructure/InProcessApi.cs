@@ -2,11 +2,13 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TatamiTech.Api;
 using TatamiTech.Data;
 using TatamiTech.Data.Tenants;
 using TatamiTech.Names;
+using TatamiTech.ServiceDefaults.Tenancy.Resolution;
 
 namespace TatamiTech.IntegrationTests.Infrastructure;
 
@@ -30,6 +32,14 @@ public sealed class InProcessApi(
         // Creating the server runs Program up to RunAsync, its runtime role check included.
         _ = Server;
         return Task.CompletedTask;
+    }
+
+    /// <summary>Started as a stack replica is when it reports healthy: with the academy directory read.</summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        host.Services.GetRequiredService<TenantCatalog>().Loaded.Wait(TimeSpan.FromSeconds(30));
+        return host;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

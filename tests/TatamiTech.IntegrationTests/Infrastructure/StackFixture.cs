@@ -78,7 +78,7 @@ public class StackFixture : IAsyncLifetime
                 .. ExtraArguments,
             ],
             timeout.Token);
-        builder.WithoutOtlpExport();
+        builder.WithoutOtlpExport().WithSuiteSizedStrangerBudgets();
 
         _app = await builder.BuildAsync(timeout.Token);
         await using (var report = new StartReport(_app))

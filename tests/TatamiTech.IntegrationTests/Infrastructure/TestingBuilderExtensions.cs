@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using TatamiTech.Names;
 
 namespace TatamiTech.IntegrationTests.Infrastructure;
 
@@ -23,6 +24,27 @@ internal static class TestingBuilderExtensions
                     context.EnvironmentVariables.Remove(key);
                 }
             });
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Every test reaches the stack's API from the loopback address, so the budgets for requests without an
+    /// academy's token (per address, per academy host) would be one budget shared by the whole suite's negative
+    /// tests, as behind a proxy that forwards no address. Those budgets are raised for the stack; their limits are
+    /// tested on an API of their own (Tenancy/RateLimiting). The members' budget keeps its configured value.
+    /// </summary>
+    public static IDistributedApplicationTestingBuilder WithSuiteSizedStrangerBudgets(this IDistributedApplicationTestingBuilder builder)
+    {
+        foreach (var api in builder.Resources.OfType<ProjectResource>().Where(p => p.Name == ResourceNames.Api))
+        {
+            foreach (var bucket in new[] { "Strangers", "Address" })
+            {
+                builder.CreateResourceBuilder(api)
+                    .WithEnvironment($"Tenancy__RateLimits__{bucket}__PermitsPerSecond", "100000")
+                    .WithEnvironment($"Tenancy__RateLimits__{bucket}__Burst", "100000");
+            }
         }
 
         return builder;

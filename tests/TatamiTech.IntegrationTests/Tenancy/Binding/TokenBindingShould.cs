@@ -78,7 +78,24 @@ public sealed class TokenBindingShould(StackFixture stack)
         { "a number", _ => 42 },
         { "the id in braces", s => $"{{{s.Alpha.Id}}}" },
         { "the id without hyphens", s => s.Alpha.Id.ToString("N") },
+        { "the id with a space before it", s => $" {s.Alpha.Id}" },
+        { "the id with a space after it", s => $"{s.Alpha.Id} " },
+        { "the id with a line break after it", s => $"{s.Alpha.Id}\n" },
+        { "the id in upper case", s => s.Alpha.Id.ToString().ToUpperInvariant() },
+        { "the id as hexadecimal groups", s => s.Alpha.Id.ToString("X") },
+        { "the id in parentheses", s => s.Alpha.Id.ToString("P") },
     };
+
+    /// <summary>The one spelling tokens are issued with: lower case, 8-4-4-4-12.</summary>
+    [Fact]
+    public async Task ServeTheTenantIdInItsCanonicalForm()
+    {
+        var token = TestTokens.WithTenantClaim(stack.Alpha.Id.ToString("D"));
+
+        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
 
     [Theory]
     [MemberData(nameof(AmbiguousTenantClaims))]
