@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using TatamiTech.Data.Tenants;
@@ -63,16 +64,16 @@ public static class DataExtensions
 
         // Pooled: options, services and the context are built once, not per request. A pooled context outlives
         // its scope, so each lease is bound to its scope's tenant context and the context forgets it when
-        // returned (TatamiDbContext.Dispose).
+        // returned (TatamiDbContext.Dispose). The scope holds the lease and returns the context when it ends
+        // (ScopedContextLease); the factory's own scoped context would go back to the pool on any Dispose.
         builder.Services.AddPooledDbContextFactory<TatamiDbContext>((services, options) => options
             .UseNpgsql(
                 services.GetRequiredService<NpgsqlDataSource>(),
                 npgsql => npgsql.EnableRetryOnFailure(maxRetryCount, maxRetryDelay, errorCodesToAdd: null))
             .UseSnakeCaseNamingConvention()
             .AddInterceptors(TenantWallInterceptor.Instance));
-        builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<TatamiDbContext>>()
-            .CreateDbContext()
-            .Bind(services.GetRequiredService<ITenantContext>()));
+        builder.Services.AddScoped<ScopedContextLease>();
+        builder.Services.Replace(ServiceDescriptor.Scoped(services => services.GetRequiredService<ScopedContextLease>().Context));
         builder.EnrichNpgsqlDbContext<TatamiDbContext>(settings => settings.DisableRetry = true);
         builder.Services.AddHostedService<ModelWarmUp>();
 

@@ -11,16 +11,17 @@ using TatamiTech.Tenancy;
 namespace TatamiTech.Data;
 
 /// <summary>
-/// The one DbContext, and step 5 of the tenancy pipeline (the guard). Pooled, and bound to the tenant
-/// context of the scope that leases it (<see cref="Bind"/>); returned to the pool, it is bound to no
-/// tenant until the next lease. Every <see cref="ITenantOwned"/> entity is filtered to that tenant
-/// (<c>Guard/</c>), and SaveChanges refuses to write another tenant's rows. Without a tenant, queries
-/// return nothing and writes throw. Behind both, the database's row-level security sees the same tenant
-/// (<c>Wall/</c>).
+/// The one DbContext, and step 5 of the tenancy pipeline (the guard). Pooled, leased to one scope at a
+/// time (<see cref="ScopedContextLease"/>) and bound to that scope's tenant context (<see cref="Bind"/>);
+/// returned to the pool when the scope ends, it is bound to no tenant until the next lease. Every
+/// <see cref="ITenantOwned"/> entity is filtered to that tenant (<c>Guard/</c>), and SaveChanges refuses
+/// to write another tenant's rows. Without a tenant, queries return nothing and writes throw. Behind both,
+/// the database's row-level security sees the same tenant (<c>Wall/</c>).
 /// </summary>
 public sealed class TatamiDbContext(DbContextOptions<TatamiDbContext> options) : DbContext(options), IWalledContext
 {
     private ITenantContext _tenantContext = NoTenantContext.Instance;
+    private bool _heldByScope;
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
@@ -48,16 +49,48 @@ public sealed class TatamiDbContext(DbContextOptions<TatamiDbContext> options) :
         return this;
     }
 
-    // Returning to the pool (or disposing an unpooled context) forgets the tenant before anything else:
-    // the next lease starts with none, whatever its scope forgets to do.
+    /// <summary>Leased to a scope (<see cref="ScopedContextLease"/>): only <see cref="Release"/> gives it back.</summary>
+    internal TatamiDbContext HoldFor(ITenantContext tenantContext)
+    {
+        _heldByScope = true;
+        return Bind(tenantContext);
+    }
+
+    /// <summary>Its scope has ended: back to the pool, without the tenant.</summary>
+    internal void Release()
+    {
+        _heldByScope = false;
+        Dispose();
+    }
+
+    internal ValueTask ReleaseAsync()
+    {
+        _heldByScope = false;
+        return DisposeAsync();
+    }
+
+    // Disposed while its scope holds it, the context stays as it is, tenant and all: its scope may still use
+    // it, and a pooled context disposed is a context returned to the pool. Returning to the pool (or disposing
+    // an unpooled context) forgets the tenant before anything else: the next lease starts with none, whatever
+    // its scope forgets to do.
     public override void Dispose()
     {
+        if (_heldByScope)
+        {
+            return;
+        }
+
         _tenantContext = NoTenantContext.Instance;
         base.Dispose();
     }
 
     public override ValueTask DisposeAsync()
     {
+        if (_heldByScope)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         _tenantContext = NoTenantContext.Instance;
         return base.DisposeAsync();
     }
