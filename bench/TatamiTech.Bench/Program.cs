@@ -74,8 +74,9 @@ if (options.Runs("overhead") || options.Runs("resolution") || options.Runs("work
     if (options.Runs("noisy"))
     {
         report.Section(
-            "7. Noisy neighbour",
-            "One academy far over its rate limit beside nineteen ordinary ones (RateLimitsShould at test size).");
+            "7. Noisy neighbour and hostile traffic",
+            "Nineteen ordinary academies beside one academy far over its rate limit, and beside floods from outside an " +
+            "academy: no token, another academy's token, invented hosts (MembersBudgetShould and InventedHostsShould at test size).");
         await NoisyNeighbourDrill.RunAsync(postgres, options, report);
         report.EndSection();
     }
