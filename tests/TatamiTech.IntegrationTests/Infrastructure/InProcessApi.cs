@@ -25,7 +25,8 @@ public sealed class InProcessApi(
     Action<ILoggingBuilder>? logging = null,
     string? runtimeConnectionString = null,
     bool allowSymmetricKey = true,
-    IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<ApiEntryPoint>
+    IReadOnlyDictionary<string, string>? settings = null,
+    bool waitForDirectory = true) : WebApplicationFactory<ApiEntryPoint>
 {
     public Task StartAsync()
     {
@@ -38,7 +39,11 @@ public sealed class InProcessApi(
     protected override IHost CreateHost(IHostBuilder builder)
     {
         var host = base.CreateHost(builder);
-        host.Services.GetRequiredService<TenantCatalog>().Loaded.Wait(TimeSpan.FromSeconds(30));
+        if (waitForDirectory)
+        {
+            host.Services.GetRequiredService<TenantCatalog>().Loaded.Wait(TimeSpan.FromSeconds(30));
+        }
+
         return host;
     }
 
