@@ -35,9 +35,9 @@ public sealed class TatamiDbContext(DbContextOptions<TatamiDbContext> options) :
 
     /// <summary>
     /// The tenant in scope, read by the query filters on every query and by the wall on every command.
-    /// <see cref="Guid.Empty"/> is no tenant's id: with no tenant in scope nothing matches.
+    /// Null when no tenant is in scope: then no row matches.
     /// </summary>
-    public Guid TenantId => _tenantContext.Current?.Id ?? Guid.Empty;
+    public Guid? TenantId => _tenantContext.Current?.Id;
 
     /// <summary>
     /// Binds a leased context to its scope's tenant context: the tenant is read from it on every query and

@@ -1,7 +1,5 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace TatamiTech.Data.Wall;
 
@@ -9,13 +7,11 @@ namespace TatamiTech.Data.Wall;
 /// Puts the tenant in scope in front of every command EF Core sends, in the same batch: one round trip,
 /// and the setting lives only as long as the command's transaction, so a pooled connection never
 /// carries it into another tenant's work. With no tenant in scope it sends NULL, which sees no rows.
+/// The statement is <see cref="TenantSetting"/>'s.
 /// </summary>
 internal sealed class TenantWallInterceptor : DbCommandInterceptor
 {
     public static readonly TenantWallInterceptor Instance = new();
-
-    internal const string ParameterName = "tenant_wall";
-    internal const string Prefix = $"CALL {DatabaseWall.SetTenantProcedure}(@{ParameterName});\n";
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
@@ -73,16 +69,14 @@ internal sealed class TenantWallInterceptor : DbCommandInterceptor
 
         // Already led by the call (the context's own set, or a command object executed again): the value
         // is set afresh all the same, so it is always the tenant in scope now.
-        if (command.CommandText.StartsWith(Prefix, StringComparison.Ordinal) && command.Parameters.Contains(ParameterName))
+        if (command.CommandText.StartsWith(TenantSetting.CommandPrefix, StringComparison.Ordinal)
+            && command.Parameters.Contains(TenantSetting.ParameterName))
         {
-            command.Parameters[ParameterName].Value = Parameter(walled.TenantId).Value;
+            TenantSetting.Assign(command.Parameters[TenantSetting.ParameterName], walled.TenantId);
             return;
         }
 
-        command.CommandText = Prefix + command.CommandText;
-        command.Parameters.Add(Parameter(walled.TenantId));
+        command.CommandText = TenantSetting.CommandPrefix + command.CommandText;
+        command.Parameters.Add(TenantSetting.Parameter(walled.TenantId));
     }
-
-    internal static NpgsqlParameter Parameter(Guid tenantId) =>
-        new(ParameterName, NpgsqlDbType.Uuid) { Value = tenantId == Guid.Empty ? DBNull.Value : tenantId };
 }

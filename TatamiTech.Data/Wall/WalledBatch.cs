@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.Data.Wall;
@@ -8,7 +7,6 @@ namespace TatamiTech.Data.Wall;
 /// For SQL that EF Core does not send (a batch job's single hand-written statement): a batch led by the
 /// wall's call, as every EF Core command is. Npgsql sends a batch as one implicit transaction, so the
 /// statements added after the call run with the academy in scope and row-level security holds them to it.
-/// Parameters are positional, so Npgsql sends the text as it is, without rewriting it each time.
 /// </summary>
 public static class WalledBatch
 {
@@ -17,10 +15,7 @@ public static class WalledBatch
     {
         var tenant = tenantContext.Required;
         var batch = connection.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"CALL {DatabaseWall.SetTenantProcedure}($1)")
-        {
-            Parameters = { new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = tenant.Id } },
-        });
+        batch.BatchCommands.Add(TenantSetting.ForBatch(tenant.Id));
         return batch;
     }
 }

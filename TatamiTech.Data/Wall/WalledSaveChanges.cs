@@ -15,12 +15,12 @@ namespace TatamiTech.Data.Wall;
 /// </summary>
 internal static class WalledSaveChanges
 {
-    public static int Save(DbContext context, Guid tenantId, bool acceptAllChangesOnSuccess, Func<bool, int> save)
+    public static int Save(DbContext context, Guid? tenantId, bool acceptAllChangesOnSuccess, Func<bool, int> save)
     {
         var database = context.Database;
         if (database.CurrentTransaction is not null)
         {
-            database.ExecuteSqlRaw(TenantWallInterceptor.Prefix, TenantWallInterceptor.Parameter(tenantId));
+            database.ExecuteSqlRaw(TenantSetting.CommandPrefix, TenantSetting.Parameter(tenantId));
             return save(acceptAllChangesOnSuccess);
         }
 
@@ -32,7 +32,7 @@ internal static class WalledSaveChanges
         var written = database.CreateExecutionStrategy().Execute(() =>
         {
             using var transaction = database.BeginTransaction();
-            database.ExecuteSqlRaw(TenantWallInterceptor.Prefix, TenantWallInterceptor.Parameter(tenantId));
+            database.ExecuteSqlRaw(TenantSetting.CommandPrefix, TenantSetting.Parameter(tenantId));
             var count = WithoutSavepoints(database, () => save(false));
             transaction.Commit();
             return count;
@@ -43,7 +43,7 @@ internal static class WalledSaveChanges
 
     public static async Task<int> SaveAsync(
         DbContext context,
-        Guid tenantId,
+        Guid? tenantId,
         bool acceptAllChangesOnSuccess,
         Func<bool, CancellationToken, Task<int>> save,
         CancellationToken cancellationToken)
@@ -79,8 +79,8 @@ internal static class WalledSaveChanges
         return written;
     }
 
-    private static Task SetTenantAsync(DatabaseFacade database, Guid tenantId, CancellationToken cancellationToken) =>
-        database.ExecuteSqlRawAsync(TenantWallInterceptor.Prefix, [TenantWallInterceptor.Parameter(tenantId)], cancellationToken);
+    private static Task SetTenantAsync(DatabaseFacade database, Guid? tenantId, CancellationToken cancellationToken) =>
+        database.ExecuteSqlRawAsync(TenantSetting.CommandPrefix, [TenantSetting.Parameter(tenantId)], cancellationToken);
 
     /// <summary>
     /// The writes are one transaction, so one of its inserted rows being there means all of them are.

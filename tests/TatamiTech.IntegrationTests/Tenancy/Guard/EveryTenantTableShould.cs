@@ -121,10 +121,7 @@ public sealed class EveryTenantTableShould(StackFixture stack) : IAsyncLifetime
         await using var transaction = await connection.BeginTransactionAsync();
         if (tenant is { } id)
         {
-            await using var set = new NpgsqlCommand($"CALL {DatabaseWall.SetTenantProcedure}($1)", connection, transaction)
-            {
-                Parameters = { new() { Value = id } },
-            };
+            await using var set = TenantSetting.For(connection, transaction, id);
             await set.ExecuteNonQueryAsync();
         }
 

@@ -28,7 +28,7 @@ public sealed class PooledContextShould(StackFixture stack) : TwoAcademiesDataTe
         var db = next.ServiceProvider.GetRequiredService<TatamiDbContext>();
 
         Assert.Same(leased, db);
-        Assert.Equal(Guid.Empty, db.TenantId);
+        Assert.Null(db.TenantId);
         Assert.Equal(0, await db.Students.CountAsync());
         Assert.Equal(0, await db.Students.IgnoreQueryFilters().CountAsync());
     }
@@ -62,7 +62,7 @@ public sealed class PooledContextShould(StackFixture stack) : TwoAcademiesDataTe
             Assert.Equal(Alpha.Id, leased.TenantId);
         }
 
-        Assert.Equal(Guid.Empty, leased.TenantId);
+        Assert.Null(leased.TenantId);
     }
 
     // A `using` by mistake in scope A: the context must not reach the pool while A still holds it.
