@@ -83,10 +83,17 @@ public static class DataExtensions
 
     /// <summary>
     /// For a service that caches academies: a listening connection that drops an academy from the caches
-    /// as soon as the platform announces a change to it.
+    /// as soon as the platform announces a change to it, with a heartbeat bounded by
+    /// <see cref="TenantChangeListenerOptions"/> (section <see cref="DirectoryChannel.ListenerSection"/>).
     /// </summary>
     public static TBuilder AddTenantChangeListener<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.Services.AddOptions<TenantChangeListenerOptions>()
+            .BindConfiguration(TenantChangeListenerOptions.SectionName)
+            .Validate(
+                o => o.HeartbeatInterval > TimeSpan.Zero && o.DeadAfter > o.HeartbeatInterval,
+                $"{TenantChangeListenerOptions.SectionName}: HeartbeatInterval must be positive and DeadAfter longer than it.")
+            .ValidateOnStart();
         builder.Services.AddHostedService<TenantChangeListener>();
         return builder;
     }

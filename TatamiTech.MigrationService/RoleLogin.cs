@@ -19,16 +19,12 @@ internal static class RoleLogin
             return;
         }
 
-        // ALTER ROLE takes no parameters: the password travels as one (never in the statement text, so
-        // never in a server log) and format('%L') quotes it inside the server.
-        await using var command = new NpgsqlCommand(
-            $"""
-            SELECT set_config('tatami.role_password', @password, true);
-            DO $$ BEGIN
-                EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', '{role}', current_setting('tatami.role_password'));
-            END $$;
-            """, owner);
-        command.Parameters.Add(new NpgsqlParameter<string>("password", connection.Password));
+        // Only the verifier reaches the server: a statement and its parameters can be written to the server's log
+        // (log_statement), and ALTER ROLE takes no parameters anyway. Postgres stores a value in this form as it is;
+        // the verifier holds only base64 and '$:', and the role is one of ours, so neither needs more than quoting.
+        var verifier = ScramVerifier.Compute(connection.Password);
+        var quotedRole = "\"" + role.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        await using var command = new NpgsqlCommand($"ALTER ROLE {quotedRole} LOGIN PASSWORD '{verifier}'", owner);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

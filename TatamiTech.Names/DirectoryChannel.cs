@@ -8,4 +8,13 @@ namespace TatamiTech.Names;
 public static class DirectoryChannel
 {
     public const string Name = "tatami_academies";
+
+    /// <summary>
+    /// The start of each listener's heartbeat channel, which only that listener sends to and listens on (the rest is
+    /// random): what it sends there comes back only while its connection still delivers.
+    /// </summary>
+    public const string HeartbeatChannelPrefix = "tatami_academies_heartbeat_";
+
+    /// <summary>The listener's configuration section (<c>HeartbeatInterval</c>, <c>DeadAfter</c>).</summary>
+    public const string ListenerSection = "Database:DirectoryListener";
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using TatamiTech.Names;
 using TatamiTech.Tenancy;
@@ -9,11 +10,15 @@ namespace TatamiTech.Data.Tenants;
 /// <summary>
 /// Holds one connection that LISTENs on <see cref="DirectoryChannel.Name"/> and passes each announced
 /// academy to <see cref="TenantDirectoryChanges"/>: every replica drops a suspended, resumed, created or
-/// erased academy from its cache within moments of the commit. When the connection is lost it reconnects
-/// with backoff and, since announcements during the gap are lost, has every cache cleared.
+/// erased academy from its cache within moments of the commit. When the connection is lost, or goes silent
+/// (<see cref="DirectoryHeartbeat"/>), it reconnects with backoff and, since announcements during the gap are
+/// lost, has every cache cleared.
 /// </summary>
 internal sealed partial class TenantChangeListener(
-    NpgsqlDataSource dataSource, TenantDirectoryChanges changes, ILogger<TenantChangeListener> logger) : BackgroundService
+    NpgsqlDataSource dataSource,
+    TenantDirectoryChanges changes,
+    IOptions<TenantChangeListenerOptions> options,
+    ILogger<TenantChangeListener> logger) : BackgroundService
 {
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
 
@@ -26,9 +31,19 @@ internal sealed partial class TenantChangeListener(
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) => changes.Publish(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {DirectoryChannel.Name}", connection))
+                var heartbeat = new DirectoryHeartbeat(connection, options.Value);
+                connection.Notification += (_, e) =>
                 {
+                    heartbeat.Delivered();
+                    if (e.Channel == DirectoryChannel.Name)
+                    {
+                        changes.Publish(e.Payload);
+                    }
+                };
+
+                foreach (var channel in new[] { heartbeat.Channel, DirectoryChannel.Name })
+                {
+                    await using var listen = new NpgsqlCommand($"LISTEN {channel}", connection);
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
 
@@ -45,10 +60,7 @@ internal sealed partial class TenantChangeListener(
                 backoff = TimeSpan.FromSeconds(1);
                 try
                 {
-                    while (!stoppingToken.IsCancellationRequested)
-                    {
-                        await connection.WaitAsync(stoppingToken);
-                    }
+                    await heartbeat.WaitWhileAliveAsync(stoppingToken);
                 }
                 finally
                 {
@@ -86,9 +98,11 @@ internal sealed partial class TenantChangeListener(
 
     /// <summary>
     /// Pooled sessions are not reset when returned (see AddTatamiData): a session that is still open goes
-    /// back without its LISTEN, or notifications would pile up for a request that never reads them.
+    /// back without its LISTEN, or notifications would pile up for a request that never reads them. A session that
+    /// went silent unnoticed (the service stops between heartbeats) gets no longer than the heartbeat's own bound
+    /// to answer: Npgsql then breaks it rather than return it to the pool.
     /// </summary>
-    private static async Task UnlistenAsync(NpgsqlConnection connection)
+    private async Task UnlistenAsync(NpgsqlConnection connection)
     {
         if (connection.State != System.Data.ConnectionState.Open)
         {
@@ -97,7 +111,10 @@ internal sealed partial class TenantChangeListener(
 
         try
         {
-            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection)
+            {
+                CommandTimeout = (int)Math.Ceiling(options.Value.DeadAfter.TotalSeconds),
+            };
             await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)

@@ -24,4 +24,15 @@ public static class Propagation
 
         return clock.Elapsed;
     }
+
+    /// <summary>
+    /// Waits until every replica serves the academy at <paramref name="host"/> to a member: a new academy reaches
+    /// each API process's directory through the database's announcement, moments after the commit.
+    /// </summary>
+    public static Task<TimeSpan> ServedOnEveryApiReplicaAsync(StackFixture stack, string host, string token) =>
+        OnEveryApiReplicaAsync(stack, async replica =>
+        {
+            using var response = await replica.SendAsync(host, HttpMethod.Get, "/students?pageSize=1", token);
+            return response.StatusCode == HttpStatusCode.OK;
+        });
 }

@@ -62,6 +62,11 @@ public class StackFixture : IAsyncLifetime
     /// <summary>AppHost arguments a fixture of its own needs on top of the shared ones.</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
+    /// <summary>Changes a fixture of its own makes to the AppHost's model before it is built.</summary>
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(s_startTimeout);
@@ -79,6 +84,7 @@ public class StackFixture : IAsyncLifetime
             ],
             timeout.Token);
         builder.WithoutOtlpExport().WithSuiteSizedStrangerBudgets();
+        Configure(builder);
 
         _app = await builder.BuildAsync(timeout.Token);
         await using (var report = new StartReport(_app))

@@ -88,11 +88,7 @@ public sealed class AcademyErasureShould(StackFixture stack)
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var token = TestTokens.Create(id.ToString());
         var host = $"{slug}.localhost";
-        await Propagation.OnEveryApiReplicaAsync(stack, async replica =>
-        {
-            using var probe = await replica.SendAsync(host, HttpMethod.Get, "/students?pageSize=1", token);
-            return probe.StatusCode == HttpStatusCode.OK;
-        });
+        await Propagation.ServedOnEveryApiReplicaAsync(stack, host, token);
 
         Guid student = default;
         for (var i = 0; i < 3; i++)

@@ -324,14 +324,18 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
         });
     }
 
+    /// <summary>A listening session: its last statement was the LISTEN or, once it has run one, a heartbeat.</summary>
+    private static readonly string s_listening =
+        $"(query = 'LISTEN {DirectoryChannel.Name}' OR starts_with(query, 'NOTIFY {DirectoryChannel.HeartbeatChannelPrefix}'))";
+
     /// <returns>The sessions cut.</returns>
     private async Task<int[]> TerminateListenersAsync()
     {
         await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT coalesce(array_agg(pid) FILTER (WHERE pg_terminate_backend(pid)), '{}') FROM pg_stat_activity " +
-            $"WHERE query = 'LISTEN {DirectoryChannel.Name}'", connection);
+            $"SELECT coalesce(array_agg(pid) FILTER (WHERE pg_terminate_backend(pid)), '{{}}') FROM pg_stat_activity WHERE {s_listening}",
+            connection);
         return (int[])(await command.ExecuteScalarAsync())!;
     }
 
@@ -340,7 +344,7 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
         await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            $"SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN {DirectoryChannel.Name}' AND pid <> ALL($1)", connection)
+            $"SELECT count(*) FROM pg_stat_activity WHERE {s_listening} AND pid <> ALL($1)", connection)
         {
             Parameters = { new() { Value = except } },
         };
@@ -355,7 +359,9 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
         using var created = await CreateAsync(slug, "Lifecycle Dojo", "UTC");
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        return (slug, TestTokens.Create(id));
+        var token = TestTokens.Create(id);
+        await Propagation.ServedOnEveryApiReplicaAsync(stack, $"{slug}.localhost", token);
+        return (slug, token);
     }
 
     private Task<HttpResponseMessage> CreateAsync(string slug, string name, string timeZone) =>
