@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TatamiTech.Data.Tenants;
+using TatamiTech.ServiceDefaults.Paging;
 using TatamiTech.ServiceDefaults.Tenancy.Binding;
 
 namespace TatamiTech.Platform.Academies;
@@ -8,7 +10,6 @@ namespace TatamiTech.Platform.Academies;
 /// <summary>The academy lifecycle, for platform operators: provision, list, look up, suspend, resume.</summary>
 public static class AcademiesApi
 {
-    public const int MaxPageSize = 100;
     public const int MaxReasonLength = 500;
     public const string ExportContentType = "application/x-ndjson";
 
@@ -44,7 +45,11 @@ public static class AcademiesApi
     }
 
     public static async Task<Results<Ok<AcademyPage>, ValidationProblem>> List(
-        AcademyStore store, CancellationToken ct, string? status = null, int page = 1, int pageSize = 20)
+        AcademyStore store,
+        CancellationToken ct,
+        string? status = null,
+        [Range(1, PageRequest.MaxNumber)] int? page = null,
+        [Range(1, PageRequest.MaxSize)] int? pageSize = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (status is not (null or TenantStatuses.Active or TenantStatuses.Suspended))
@@ -52,19 +57,10 @@ public static class AcademiesApi
             errors["status"] = [$"'{TenantStatuses.Active}' or '{TenantStatuses.Suspended}'."];
         }
 
-        if (page < 1)
-        {
-            errors["page"] = ["At least 1."];
-        }
-
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"Between 1 and {MaxPageSize}."];
-        }
-
+        PageRequest.TryCreate(page, pageSize, errors, out var paging);
         return errors.Count > 0
             ? TypedResults.ValidationProblem(errors)
-            : TypedResults.Ok(await store.ListAsync(status, page, pageSize, ct));
+            : TypedResults.Ok(await store.ListAsync(status, paging, ct));
     }
 
     public static async Task<Results<Ok<AcademyResponse>, NotFound>> Get(string slug, AcademyStore store, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using Npgsql;
 using TatamiTech.Data.Tenants;
 using TatamiTech.Names;
+using TatamiTech.ServiceDefaults.Paging;
 
 namespace TatamiTech.Platform.Academies;
 
@@ -74,7 +75,7 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
         return await FindAsync(connection, null, slug, ct);
     }
 
-    public async Task<AcademyPage> ListAsync(string? status, int page, int pageSize, CancellationToken ct)
+    public async Task<AcademyPage> ListAsync(string? status, PageRequest page, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(
@@ -84,8 +85,8 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
             Parameters =
             {
                 new() { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
-                new() { Value = pageSize },
-                new() { Value = (page - 1) * pageSize },
+                new() { Value = page.Size },
+                new() { Value = page.Offset },
             },
         };
         var items = new List<AcademyResponse>();
@@ -97,12 +98,12 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
             total = reader.GetInt64(8);
         }
 
-        if (items.Count == 0 && page > 1)
+        if (items.Count == 0 && page.Number > 1)
         {
             total = await CountAsync(connection, status, ct);
         }
 
-        return new AcademyPage(items, page, pageSize, total);
+        return new AcademyPage(items, page.Number, page.Size, total);
     }
 
     private static async Task<long> CountAsync(NpgsqlConnection connection, string? status, CancellationToken ct)
