@@ -22,7 +22,8 @@ public static class AcademiesApi
         academies.MapGet("/{slug}", Get).WithName("GetAcademy").WithSummary("One academy.");
         academies.MapPost("/{slug}/suspend", Suspend).WithName("SuspendAcademy").WithSummary("Suspends an academy: its users get 403.");
         academies.MapPost("/{slug}/resume", Resume).WithName("ResumeAcademy").WithSummary("Resumes a suspended academy.");
-        academies.MapGet("/{slug}/export", Export).WithName("ExportAcademy").WithSummary("All of an academy's data as NDJSON.")
+        academies.MapGet("/{slug}/export", Export).WithName("ExportAcademy")
+            .WithSummary("All of an academy's data as NDJSON; the audit records the export and its line count.")
             .Produces(StatusCodes.Status200OK, contentType: ExportContentType);
         academies.MapDelete("/{slug}", Erase).WithName("EraseAcademy").ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Erases a suspended academy and all its data.");
@@ -90,14 +91,15 @@ public static class AcademiesApi
     }
 
     public static async Task<Results<PushStreamHttpResult, NotFound>> Export(
-        string slug, AcademyStore store, AcademyData data, CancellationToken ct)
+        string slug, AcademyStore store, AcademyData data, ClaimsPrincipal user, CancellationToken ct)
     {
         if (await store.FindAsync(slug, ct) is not { } academy)
         {
             return TypedResults.NotFound();
         }
 
-        return TypedResults.Stream(stream => data.ExportAsync(academy.Id, stream, ct), ExportContentType, $"{slug}.ndjson");
+        return TypedResults.Stream(
+            stream => data.ExportAsync(academy, Operator(user), stream, ct), ExportContentType, $"{slug}.ndjson");
     }
 
     public static async Task<Results<Ok<IReadOnlyDictionary<string, int>>, NotFound, ProblemHttpResult>> Erase(
