@@ -12,6 +12,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using TatamiTech.Names;
+using TatamiTech.ServiceDefaults.Hosts;
 using TatamiTech.ServiceDefaults.Problems;
 using TatamiTech.ServiceDefaults.Proxies;
 using TatamiTech.ServiceDefaults.Tenancy.Observability;
@@ -52,6 +53,9 @@ public static class Extensions
         builder.Services.AddExceptionHandler<BadRequestProblemHandler>();
         builder.Services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize =
             builder.Configuration.GetValue(MaxRequestBodySizeKey, DefaultMaxRequestBodySize));
+
+        // Only the hosts the service is configured for (AllowedHosts), refused with problem details.
+        builder.AddServiceHosts();
 
         // One clock for every service, replaceable in tests.
         builder.Services.TryAddSingleton(TimeProvider.System);

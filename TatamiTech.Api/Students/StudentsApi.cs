@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TatamiTech.Data;
 using TatamiTech.Data.Students;
+using TatamiTech.ServiceDefaults.Paging;
 
 namespace TatamiTech.Api.Students;
 
@@ -13,12 +14,6 @@ namespace TatamiTech.Api.Students;
 /// </summary>
 public static class StudentsApi
 {
-    public const int DefaultPageSize = 20;
-    public const int MaxPageSize = 100;
-
-    /// <summary>Far beyond any academy's roster, and small enough that the offset cannot overflow.</summary>
-    public const int MaxPage = 100_000;
-
     public static IEndpointRouteBuilder MapStudentsApi(this IEndpointRouteBuilder app)
     {
         var students = app.MapGroup("/students").WithTags("Students");
@@ -37,24 +32,13 @@ public static class StudentsApi
 
     public static async Task<Results<Ok<StudentPage>, ValidationProblem>> ListStudents(
         TatamiDbContext db,
-        [Range(1, MaxPage)] int? page,
-        [Range(1, MaxPageSize)] int? pageSize,
+        [Range(1, PageRequest.MaxNumber)] int? page,
+        [Range(1, PageRequest.MaxSize)] int? pageSize,
         [StringLength(ValidStudent.EmailMaxLength)] string? q,
         CancellationToken cancellationToken)
     {
-        var pageNumber = page ?? 1;
-        var size = pageSize ?? DefaultPageSize;
         var errors = new Dictionary<string, string[]>();
-        if (pageNumber is < 1 or > MaxPage)
-        {
-            errors["page"] = [$"Must be between 1 and {MaxPage}."];
-        }
-
-        if (size is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"Must be between 1 and {MaxPageSize}."];
-        }
-
+        PageRequest.TryCreate(page, pageSize, errors, out var paging);
         if (q is { Length: > ValidStudent.EmailMaxLength })
         {
             errors["q"] = [$"At most {ValidStudent.EmailMaxLength} characters."];
@@ -78,8 +62,8 @@ public static class StudentsApi
         // The total rides along as an uncorrelated subquery (computed once): one round trip per page.
         var rows = await query
             .OrderBy(s => s.LastName).ThenBy(s => s.FirstName).ThenBy(s => s.Id)
-            .Skip((pageNumber - 1) * size)
-            .Take(size)
+            .Skip(paging.Offset)
+            .Take(paging.Size)
             .Select(s => new
             {
                 Student = new StudentResponse(s.Id, s.FirstName, s.LastName, s.Email, s.BeltRank, s.CreatedAt),
@@ -89,7 +73,7 @@ public static class StudentsApi
 
         // Past the last page no row carries the total; only then is it asked for on its own.
         var total = rows.Count > 0 ? rows[0].Total : await query.CountAsync(cancellationToken);
-        return TypedResults.Ok(new StudentPage([.. rows.Select(r => r.Student)], pageNumber, size, total));
+        return TypedResults.Ok(new StudentPage([.. rows.Select(r => r.Student)], paging.Number, paging.Size, total));
     }
 
     public static async Task<Results<Ok<StudentResponse>, NotFound>> GetStudent(

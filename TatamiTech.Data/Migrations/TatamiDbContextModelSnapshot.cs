@@ -60,11 +60,18 @@ namespace TatamiTech.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("reason");
 
+                    b.Property<long?>("RowCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_count");
+
                     b.HasKey("Id")
                         .HasName("pk_platform_audit");
 
-                    b.HasIndex("AcademyId", "OccurredAt")
-                        .HasDatabaseName("ix_platform_audit_academy_id_occurred_at");
+                    b.HasIndex("OccurredAt", "Id")
+                        .HasDatabaseName("ix_platform_audit_occurred_at_id");
+
+                    b.HasIndex("AcademyId", "OccurredAt", "Id")
+                        .HasDatabaseName("ix_platform_audit_academy_id_occurred_at_id");
 
                     b.ToTable("platform_audit", (string)null);
                 });

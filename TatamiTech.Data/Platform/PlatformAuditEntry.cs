@@ -1,8 +1,9 @@
 namespace TatamiTech.Data.Platform;
 
 /// <summary>
-/// One platform action (an academy created, suspended, resumed, erased). Append-only: the platform role
-/// may insert and read, never update or delete. Not tenant-owned: it outlives an erased academy.
+/// One platform action on an academy (created, suspended, resumed, exported, erased). Append-only: the platform
+/// role may insert and read, never update or delete, and inserts neither the id nor the time, which the
+/// database gives. Not tenant-owned: it outlives an erased academy.
 /// </summary>
 public sealed class PlatformAuditEntry
 {
@@ -20,4 +21,7 @@ public sealed class PlatformAuditEntry
     public required string AcademySlug { get; set; }
 
     public string? Reason { get; set; }
+
+    /// <summary>The academy's rows the action exported (one NDJSON line each) or erased; null for the others.</summary>
+    public long? RowCount { get; set; }
 }

@@ -10,6 +10,8 @@ internal sealed class PlatformAuditEntryConfiguration : IEntityTypeConfiguration
         builder.ToTable("platform_audit");
         builder.Property(a => a.Id).UseIdentityAlwaysColumn();
         builder.Property(a => a.OccurredAt).HasDefaultValueSql("now()");
-        builder.HasIndex(a => new { a.AcademyId, a.OccurredAt });
+        // The audit reads newest first, by academy or all, a page after a (time, id) cursor: keyset pages.
+        builder.HasIndex(a => new { a.AcademyId, a.OccurredAt, a.Id });
+        builder.HasIndex(a => new { a.OccurredAt, a.Id });
     }
 }

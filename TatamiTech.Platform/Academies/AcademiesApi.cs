@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TatamiTech.Data.Tenants;
+using TatamiTech.ServiceDefaults.Paging;
 using TatamiTech.ServiceDefaults.Tenancy.Binding;
 
 namespace TatamiTech.Platform.Academies;
@@ -8,7 +10,6 @@ namespace TatamiTech.Platform.Academies;
 /// <summary>The academy lifecycle, for platform operators: provision, list, look up, suspend, resume.</summary>
 public static class AcademiesApi
 {
-    public const int MaxPageSize = 100;
     public const int MaxReasonLength = 500;
     public const string ExportContentType = "application/x-ndjson";
 
@@ -21,7 +22,8 @@ public static class AcademiesApi
         academies.MapGet("/{slug}", Get).WithName("GetAcademy").WithSummary("One academy.");
         academies.MapPost("/{slug}/suspend", Suspend).WithName("SuspendAcademy").WithSummary("Suspends an academy: its users get 403.");
         academies.MapPost("/{slug}/resume", Resume).WithName("ResumeAcademy").WithSummary("Resumes a suspended academy.");
-        academies.MapGet("/{slug}/export", Export).WithName("ExportAcademy").WithSummary("All of an academy's data as NDJSON.")
+        academies.MapGet("/{slug}/export", Export).WithName("ExportAcademy")
+            .WithSummary("All of an academy's data as NDJSON; the audit records the export and its line count.")
             .Produces(StatusCodes.Status200OK, contentType: ExportContentType);
         academies.MapDelete("/{slug}", Erase).WithName("EraseAcademy").ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Erases a suspended academy and all its data.");
@@ -44,7 +46,11 @@ public static class AcademiesApi
     }
 
     public static async Task<Results<Ok<AcademyPage>, ValidationProblem>> List(
-        AcademyStore store, CancellationToken ct, string? status = null, int page = 1, int pageSize = 20)
+        AcademyStore store,
+        CancellationToken ct,
+        string? status = null,
+        [Range(1, PageRequest.MaxNumber)] int? page = null,
+        [Range(1, PageRequest.MaxSize)] int? pageSize = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (status is not (null or TenantStatuses.Active or TenantStatuses.Suspended))
@@ -52,19 +58,10 @@ public static class AcademiesApi
             errors["status"] = [$"'{TenantStatuses.Active}' or '{TenantStatuses.Suspended}'."];
         }
 
-        if (page < 1)
-        {
-            errors["page"] = ["At least 1."];
-        }
-
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"Between 1 and {MaxPageSize}."];
-        }
-
+        PageRequest.TryCreate(page, pageSize, errors, out var paging);
         return errors.Count > 0
             ? TypedResults.ValidationProblem(errors)
-            : TypedResults.Ok(await store.ListAsync(status, page, pageSize, ct));
+            : TypedResults.Ok(await store.ListAsync(status, paging, ct));
     }
 
     public static async Task<Results<Ok<AcademyResponse>, NotFound>> Get(string slug, AcademyStore store, CancellationToken ct) =>
@@ -94,14 +91,15 @@ public static class AcademiesApi
     }
 
     public static async Task<Results<PushStreamHttpResult, NotFound>> Export(
-        string slug, AcademyStore store, AcademyData data, CancellationToken ct)
+        string slug, AcademyStore store, AcademyData data, ClaimsPrincipal user, CancellationToken ct)
     {
         if (await store.FindAsync(slug, ct) is not { } academy)
         {
             return TypedResults.NotFound();
         }
 
-        return TypedResults.Stream(stream => data.ExportAsync(academy.Id, stream, ct), ExportContentType, $"{slug}.ndjson");
+        return TypedResults.Stream(
+            stream => data.ExportAsync(academy, Operator(user), stream, ct), ExportContentType, $"{slug}.ndjson");
     }
 
     public static async Task<Results<Ok<IReadOnlyDictionary<string, int>>, NotFound, ProblemHttpResult>> Erase(

@@ -1,6 +1,8 @@
 using Npgsql;
 using TatamiTech.Data.Tenants;
 using TatamiTech.Names;
+using TatamiTech.Platform.Audit;
+using TatamiTech.ServiceDefaults.Paging;
 
 namespace TatamiTech.Platform.Academies;
 
@@ -35,7 +37,7 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
             var academy = await ReadOneAsync(insert, ct);
             if (academy is not null)
             {
-                await RecordAsync(connection, transaction, operatorSubject, "create", academy, reason: null, ct);
+                await RecordAsync(connection, transaction, new AuditRecord(operatorSubject, AuditActions.Create, academy), ct);
             }
 
             return academy;
@@ -63,8 +65,8 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
                 return (await FindAsync(connection, transaction, slug, ct), false);
             }
 
-            var action = status == TenantStatuses.Suspended ? "suspend" : "resume";
-            await RecordAsync(connection, transaction, operatorSubject, action, changed, reason, ct);
+            var action = status == TenantStatuses.Suspended ? AuditActions.Suspend : AuditActions.Resume;
+            await RecordAsync(connection, transaction, new AuditRecord(operatorSubject, action, changed, reason), ct);
             return (changed, true);
         }, ct);
 
@@ -74,7 +76,7 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
         return await FindAsync(connection, null, slug, ct);
     }
 
-    public async Task<AcademyPage> ListAsync(string? status, int page, int pageSize, CancellationToken ct)
+    public async Task<AcademyPage> ListAsync(string? status, PageRequest page, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(
@@ -84,8 +86,8 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
             Parameters =
             {
                 new() { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
-                new() { Value = pageSize },
-                new() { Value = (page - 1) * pageSize },
+                new() { Value = page.Size },
+                new() { Value = page.Offset },
             },
         };
         var items = new List<AcademyResponse>();
@@ -97,12 +99,12 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
             total = reader.GetInt64(8);
         }
 
-        if (items.Count == 0 && page > 1)
+        if (items.Count == 0 && page.Number > 1)
         {
             total = await CountAsync(connection, status, ct);
         }
 
-        return new AcademyPage(items, page, pageSize, total);
+        return new AcademyPage(items, page.Number, page.Size, total);
     }
 
     private static async Task<long> CountAsync(NpgsqlConnection connection, string? status, CancellationToken ct)
@@ -126,31 +128,38 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
 
     /// <summary>The audit record and the announcement, in the change's own transaction.</summary>
     internal static async Task RecordAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string operatorSubject, string action, AcademyResponse academy,
-        string? reason, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, AuditRecord record, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
                 new NpgsqlBatchCommand(
-                    "INSERT INTO platform_audit (operator, action, academy_id, academy_slug, reason) VALUES ($1, $2, $3, $4, $5)")
+                    "INSERT INTO platform_audit (operator, action, academy_id, academy_slug, reason, row_count) " +
+                    "VALUES ($1, $2, $3, $4, $5, $6)")
                 {
                     Parameters =
                     {
-                        new() { Value = operatorSubject },
-                        new() { Value = action },
-                        new() { Value = academy.Id },
-                        new() { Value = academy.Slug },
-                        new() { Value = (object?)reason ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+                        new() { Value = record.Operator },
+                        new() { Value = record.Action },
+                        new() { Value = record.Academy.Id },
+                        new() { Value = record.Academy.Slug },
+                        new() { Value = (object?)record.Reason ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+                        new() { Value = (object?)record.RowCount ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint },
                     },
-                },
-                new NpgsqlBatchCommand($"SELECT pg_notify('{DirectoryChannel.Name}', $1)")
-                {
-                    Parameters = { new() { Value = academy.Slug } },
                 },
             },
         };
+
+        // A read (an export) changes nothing the services cache: only changes are announced.
+        if (record.Action != AuditActions.Export)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{DirectoryChannel.Name}', $1)")
+            {
+                Parameters = { new() { Value = record.Academy.Slug } },
+            });
+        }
+
         await batch.ExecuteNonQueryAsync(ct);
     }
 

@@ -5,9 +5,9 @@ using TatamiTech.IntegrationTests.Infrastructure;
 namespace TatamiTech.IntegrationTests.Platform;
 
 /// <summary>
-/// Export and erasure of an academy through the platform service: every tenant table of the model, in the
-/// academy's scope only; after an erasure no table with a tenant_id column holds a row of it, and no other
-/// academy lost a row.
+/// Export and erasure of an academy through the platform service: every table with a tenant_id column in the
+/// catalog, the model's or not, in the academy's scope only; after an erasure no such table holds a row of it,
+/// and no other academy lost a row.
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class AcademyErasureShould(StackFixture stack)
@@ -76,6 +76,64 @@ public sealed class AcademyErasureShould(StackFixture stack)
 
         using var missing = await stack.OperatorAsync(HttpMethod.Delete, $"/academies/{slug}");
         await ProblemAssert.IsProblem(missing, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task ExportAndEraseATenantTableTheModelDoesNotKnow()
+    {
+        var (slug, id, _) = await AcademyWithDataAsync();
+        // Two tables no entity maps, conforming to the tenancy rules; the child sorts after its parent, so only
+        // the catalog's references (not the names) give an order that deletes them.
+        var suffix = $"{Guid.NewGuid():N}"[..8];
+        var (parent, child) = ($"extra_a_{suffix}", $"extra_b_{suffix}");
+        await ExecuteAsync($"""
+            CREATE TABLE {parent} (tenant_id uuid NOT NULL REFERENCES tenants (id), id uuid NOT NULL, PRIMARY KEY (tenant_id, id));
+            CREATE TABLE {child} (
+                tenant_id uuid NOT NULL REFERENCES tenants (id), id uuid NOT NULL, parent_id uuid NOT NULL,
+                PRIMARY KEY (tenant_id, id), FOREIGN KEY (tenant_id, parent_id) REFERENCES {parent} (tenant_id, id));
+            """ + string.Concat(new[] { parent, child }.Select(table => $"""
+            ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
+            CREATE POLICY tenant_isolation ON {table}
+                USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
+                WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+            GRANT SELECT, DELETE ON {table} TO tatami_platform;
+            """)));
+        try
+        {
+            // One row of each in this academy and one in another, written past the wall as the owner.
+            await ExecuteAsync($"INSERT INTO {parent} VALUES ($1, gen_random_uuid()), ($2, gen_random_uuid())", id, stack.Alpha.Id);
+            await ExecuteAsync($"INSERT INTO {child} SELECT tenant_id, gen_random_uuid(), id FROM {parent}");
+            var report = await SchemaConformance.CheckAsync(stack.OwnerConnectionString);
+            Assert.DoesNotContain(report.Violations, v => v.Contains(suffix, StringComparison.Ordinal));
+
+            using (var export = await stack.OperatorAsync(HttpMethod.Get, $"/academies/{slug}/export"))
+            {
+                var tables = (await export.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("table").GetString()).ToList();
+                Assert.Equal(1, tables.Count(t => t == parent));
+                Assert.Equal(1, tables.Count(t => t == child));
+                Assert.True(tables.IndexOf(parent) < tables.IndexOf(child), "A parent's rows come before its children's.");
+            }
+
+            using (var suspend = await stack.OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "closing down" }))
+            {
+                Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
+            }
+
+            using var erased = await stack.OperatorAsync(HttpMethod.Delete, $"/academies/{slug}");
+
+            Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+            var deleted = (await erased.Content.ReadFromJsonAsync<Dictionary<string, int>>())!;
+            Assert.Equal(1, deleted[parent]);
+            Assert.Equal(1, deleted[child]);
+            Assert.Empty(await RowsPerTableAsync(id));
+            Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM {child} WHERE tenant_id = $1", stack.Alpha.Id));
+        }
+        finally
+        {
+            await ExecuteAsync($"DROP TABLE {child}; DROP TABLE {parent};");
+        }
     }
 
     /// <summary>A new academy with students, a promotion and a roster report, served by the API.</summary>
@@ -159,6 +217,19 @@ public sealed class AcademyErasureShould(StackFixture stack)
         }
 
         return tables;
+    }
+
+    private async Task ExecuteAsync(string sql, params Guid[] values)
+    {
+        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        await command.ExecuteNonQueryAsync();
     }
 
     private async Task<long> ScalarAsync(string sql, Guid academy)

@@ -85,8 +85,10 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
             return served.StatusCode == HttpStatusCode.OK;
         });
 
-        using var audit = await stack.OperatorAsync(HttpMethod.Get, $"/audit?academy={slug}");
-        var actions = (await audit.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()
+        using var found = await stack.OperatorAsync(HttpMethod.Get, $"/academies/{slug}");
+        var id = (await found.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        using var audit = await stack.OperatorAsync(HttpMethod.Get, $"/audit?academyId={id}");
+        var actions = (await audit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray()
             .Select(e => $"{e.GetProperty("action").GetString()}:{e.GetProperty("operator").GetString()}").ToList();
         Assert.Equal(["resume:operator", "suspend:operator", "create:operator"], actions);
     }
@@ -281,14 +283,33 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
             Assert.Equal(0L, await read.ExecuteScalarAsync());
         }
 
-        // It may delete an academy's rows (to erase it), never change them; the audit it may only append to.
-        string[] refused = ["UPDATE students SET first_name = 'x'", "UPDATE platform_audit SET reason = 'x'", "DELETE FROM platform_audit"];
+        // It may delete an academy's rows (to erase it), never change them; the audit it may only append to, and
+        // only as now: the database gives each entry its id and its time.
+        string[] refused =
+        [
+            "UPDATE students SET first_name = 'x'", "UPDATE platform_audit SET reason = 'x'", "DELETE FROM platform_audit",
+            "TRUNCATE platform_audit",
+            "INSERT INTO platform_audit (occurred_at, operator, action, academy_id, academy_slug) " +
+                "VALUES ('2000-01-01', 'x', 'create', gen_random_uuid(), 'x')",
+            "INSERT INTO platform_audit (id, operator, action, academy_id, academy_slug) OVERRIDING SYSTEM VALUE " +
+                "VALUES (1, 'x', 'create', gen_random_uuid(), 'x')",
+        ];
         foreach (var sql in refused)
         {
             await using var write = new NpgsqlCommand(sql, connection);
             var refusal = await Assert.ThrowsAsync<PostgresException>(() => write.ExecuteNonQueryAsync());
             Assert.True(refusal.SqlState == PostgresErrorCodes.InsufficientPrivilege, sql);
         }
+
+        // What the platform itself writes still goes in (rolled back: the test leaves no entry behind).
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var append = new NpgsqlCommand(
+            "INSERT INTO platform_audit (operator, action, academy_id, academy_slug, reason, row_count) " +
+            "VALUES ('x', 'export', gen_random_uuid(), 'x', NULL, 1)",
+            connection,
+            transaction);
+        Assert.Equal(1, await append.ExecuteNonQueryAsync());
+        await transaction.RollbackAsync();
     }
 
     [Fact]

@@ -1,0 +1,11 @@
+namespace TatamiTech.Platform.Audit;
+
+/// <summary>What the audit records of an academy: every change to it and every read of all its data.</summary>
+public static class AuditActions
+{
+    public const string Create = "create";
+    public const string Suspend = "suspend";
+    public const string Resume = "resume";
+    public const string Export = "export";
+    public const string Erase = "erase";
+}
