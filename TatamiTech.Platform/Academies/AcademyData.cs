@@ -124,10 +124,7 @@ public sealed class AcademyData(NpgsqlDataSource dataSource, AcademyStore store)
     /// <summary>The academy's tenant scope for the rest of the transaction (the wall's own procedure).</summary>
     private static async Task EnterAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid academyId, CancellationToken ct)
     {
-        await using var enter = new NpgsqlCommand($"CALL {DatabaseWall.SetTenantProcedure}($1)", connection, transaction)
-        {
-            Parameters = { new() { Value = academyId } },
-        };
+        await using var enter = TenantSetting.For(connection, transaction, academyId);
         await enter.ExecuteNonQueryAsync(ct);
     }
 }

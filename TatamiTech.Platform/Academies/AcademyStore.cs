@@ -8,8 +8,8 @@ namespace TatamiTech.Platform.Academies;
 
 /// <summary>
 /// The academy directory as the platform role writes it. Each change is one transaction with its audit
-/// record and its announcement on <see cref="DirectoryChannel.Name"/> (delivered at commit, so no process
-/// hears of a change that did not happen).
+/// record; the database announces it on <see cref="DirectoryChannel.Name"/> (delivered at commit, so no
+/// process hears of a change that did not happen).
 /// </summary>
 public sealed class AcademyStore(NpgsqlDataSource dataSource)
 {
@@ -126,7 +126,10 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
         return await ReadOneAsync(command, ct);
     }
 
-    /// <summary>The audit record and the announcement, in the change's own transaction.</summary>
+    /// <summary>
+    /// The audit record, in the change's own transaction. The change to the directory row announces itself (a
+    /// trigger on tenants), so every service hears of it when the transaction commits.
+    /// </summary>
     internal static async Task RecordAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, AuditRecord record, CancellationToken ct)
     {
@@ -150,15 +153,6 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
                 },
             },
         };
-
-        // A read (an export) changes nothing the services cache: only changes are announced.
-        if (record.Action != AuditActions.Export)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{DirectoryChannel.Name}', $1)")
-            {
-                Parameters = { new() { Value = record.Academy.Slug } },
-            });
-        }
 
         await batch.ExecuteNonQueryAsync(ct);
     }
