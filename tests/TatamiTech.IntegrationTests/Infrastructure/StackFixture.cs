@@ -111,8 +111,19 @@ public class StackFixture : IAsyncLifetime
         RuntimeConnectionString = await _app.GetConnectionStringAsync(ResourceNames.RuntimeDatabase, timeout.Token)
             ?? throw new InvalidOperationException("The runtime database connection has no connection string.");
 
-        Alpha = await TestTenant.CreateAsync(OwnerConnectionString, "alpha");
-        Bravo = await TestTenant.CreateAsync(OwnerConnectionString, "bravo");
+        Alpha = await CreateServedAcademyAsync("alpha");
+        Bravo = await CreateServedAcademyAsync("bravo");
+    }
+
+    /// <summary>
+    /// An academy written into the directory, once every API replica serves it: each replica learns of it from the
+    /// database's announcement, moments after the commit.
+    /// </summary>
+    public async Task<TestTenant> CreateServedAcademyAsync(string prefix)
+    {
+        var academy = await TestTenant.CreateAsync(OwnerConnectionString, prefix);
+        await Propagation.ServedOnEveryApiReplicaAsync(this, academy.Host, TestTokens.For(academy));
+        return academy;
     }
 
     /// <summary>"Run now" on the Worker, with the key the dashboard's command sends.</summary>

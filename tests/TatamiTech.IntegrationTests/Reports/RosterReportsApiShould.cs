@@ -45,7 +45,7 @@ public sealed class RosterReportsApiShould(StackFixture stack)
     [Fact]
     public async Task AnswerNotFoundForAnAcademyWithoutReports()
     {
-        var fresh = await TestTenant.CreateAsync(stack.OwnerConnectionString, "noreport");
+        var fresh = await stack.CreateServedAcademyAsync("noreport");
 
         using var response = await stack.Api.SendAsync(fresh, HttpMethod.Get, "/reports/roster/latest");
 

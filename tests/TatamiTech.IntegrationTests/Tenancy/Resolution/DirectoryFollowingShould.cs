@@ -21,8 +21,7 @@ public sealed class DirectoryFollowingShould(StackFixture stack)
     [Fact]
     public async Task RefuseAnAcademySuspendedByHandOnEveryReplica()
     {
-        var academy = await TestTenant.CreateAsync(stack.OwnerConnectionString, "suspend");
-        await Propagation.OnEveryApiReplicaAsync(stack, async api => await StatusAsync(api, academy.Host, academy) == HttpStatusCode.OK);
+        var academy = await stack.CreateServedAcademyAsync("suspend");
 
         await ExecuteAsync("UPDATE tenants SET status = 'suspended' WHERE id = $1", academy.Id);
 
@@ -33,8 +32,7 @@ public sealed class DirectoryFollowingShould(StackFixture stack)
     [Fact]
     public async Task FollowAnAcademyRenamedByHandToItsNewHostOnly()
     {
-        var academy = await TestTenant.CreateAsync(stack.OwnerConnectionString, "rename");
-        await Propagation.OnEveryApiReplicaAsync(stack, async api => await StatusAsync(api, academy.Host, academy) == HttpStatusCode.OK);
+        var academy = await stack.CreateServedAcademyAsync("rename");
         var renamed = academy with { Slug = $"renamed-{Guid.NewGuid():N}"[..16] };
 
         await ExecuteAsync("UPDATE tenants SET slug = $2 WHERE id = $1", academy.Id, renamed.Slug);
@@ -47,8 +45,7 @@ public sealed class DirectoryFollowingShould(StackFixture stack)
     [Fact]
     public async Task ForgetAnAcademyDeletedByHandOnEveryReplica()
     {
-        var academy = await TestTenant.CreateAsync(stack.OwnerConnectionString, "deleted");
-        await Propagation.OnEveryApiReplicaAsync(stack, async api => await StatusAsync(api, academy.Host, academy) == HttpStatusCode.OK);
+        var academy = await stack.CreateServedAcademyAsync("deleted");
 
         await ExecuteAsync("DELETE FROM tenants WHERE id = $1", academy.Id);
 
