@@ -7,7 +7,7 @@ using TatamiTech.Api.Students;
 using TatamiTech.Data;
 using TatamiTech.Data.Wall;
 using TatamiTech.ServiceDefaults.Proxies;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.Tenancy.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 

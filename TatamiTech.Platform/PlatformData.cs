@@ -1,7 +1,7 @@
 using Npgsql;
 using TatamiTech.Names;
 using TatamiTech.Platform.Academies;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
 
 namespace TatamiTech.Platform;
 

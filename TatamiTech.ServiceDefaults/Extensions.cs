@@ -15,8 +15,8 @@ using TatamiTech.Names;
 using TatamiTech.ServiceDefaults.Hosts;
 using TatamiTech.ServiceDefaults.Problems;
 using TatamiTech.ServiceDefaults.Proxies;
-using TatamiTech.ServiceDefaults.Tenancy.Observability;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.ServiceDefaults;
+using TatamiTech.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -78,7 +78,7 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(TenancyTelemetry.MeterName))
+                .AddMeter(TelemetryNames.TenancyMeter))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddProcessor<TenantActivityProcessor>()

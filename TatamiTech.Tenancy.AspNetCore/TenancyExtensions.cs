@@ -4,14 +4,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using TatamiTech.ServiceDefaults.Tenancy.Binding;
-using TatamiTech.ServiceDefaults.Tenancy.Context;
-using TatamiTech.ServiceDefaults.Tenancy.Observability;
-using TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy.AspNetCore.Authentication;
+using TatamiTech.Tenancy.AspNetCore.Binding;
+using TatamiTech.Tenancy.AspNetCore.Context;
+using TatamiTech.Tenancy.AspNetCore.Observability;
+using TatamiTech.Tenancy.AspNetCore.RateLimiting;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
 using TatamiTech.Tenancy;
 
-namespace TatamiTech.ServiceDefaults.Tenancy;
+namespace TatamiTech.Tenancy.AspNetCore;
 
 /// <summary>
 /// The tenancy pipeline of an academy-facing HTTP service, in the order of the multitenancy model. One

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace TatamiTech.ServiceDefaults.Tenancy;
+namespace TatamiTech.Tenancy.AspNetCore;
 
 /// <summary>
 /// The pipeline's refusals as RFC 9457 problem details. Bodies are deliberately generic: they never

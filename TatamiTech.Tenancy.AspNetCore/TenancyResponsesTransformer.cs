@@ -2,9 +2,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using TatamiTech.ServiceDefaults.OpenApi;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
 
-namespace TatamiTech.ServiceDefaults.Tenancy;
+namespace TatamiTech.Tenancy.AspNetCore;
 
 /// <summary>
 /// What the tenancy pipeline answers before any handler, documented on every academy endpoint: the host

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.OpenApi;
 using TatamiTech.ServiceDefaults.OpenApi;
-using TatamiTech.ServiceDefaults.Tenancy;
+using TatamiTech.Tenancy.AspNetCore;
 
 namespace TatamiTech.Api.Database;
 

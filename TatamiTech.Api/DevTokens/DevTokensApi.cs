@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TatamiTech.Names;
-using TatamiTech.ServiceDefaults.Tenancy.Binding;
+using TatamiTech.Tenancy.AspNetCore.Authentication;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.Api.DevTokens;

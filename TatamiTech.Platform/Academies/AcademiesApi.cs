@@ -3,7 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TatamiTech.Data.Tenants;
 using TatamiTech.ServiceDefaults.Paging;
-using TatamiTech.ServiceDefaults.Tenancy.Binding;
+using TatamiTech.Tenancy.AspNetCore.Authentication;
 
 namespace TatamiTech.Platform.Academies;
 

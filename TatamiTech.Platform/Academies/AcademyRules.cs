@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.Platform.Academies;

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TatamiTech.Names;
-using TatamiTech.ServiceDefaults.Tenancy.Binding;
+using TatamiTech.Tenancy.AspNetCore.Authentication;
 
 namespace TatamiTech.Platform.Operators;
 

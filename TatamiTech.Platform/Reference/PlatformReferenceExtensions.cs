@@ -2,7 +2,7 @@ using TatamiTech.Names;
 using TatamiTech.Platform.Academies;
 using TatamiTech.Platform.Operators;
 using TatamiTech.ServiceDefaults.OpenApi;
-using TatamiTech.ServiceDefaults.Tenancy.Binding;
+using TatamiTech.Tenancy.AspNetCore.Authentication;
 
 namespace TatamiTech.Platform.Reference;
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
 
 namespace TatamiTech.ServiceDefaults.OpenApi;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using OpenTelemetry;
 using TatamiTech.Tenancy;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Observability;
+namespace TatamiTech.ServiceDefaults.Telemetry;
 
 /// <summary>
 /// Stamps <c>tenant.slug</c> on every span started while a tenant is in scope: database

@@ -5,7 +5,7 @@ using OpenTelemetry;
 using OpenTelemetry.Logs;
 using TatamiTech.Tenancy;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Observability;
+namespace TatamiTech.ServiceDefaults.Telemetry;
 
 /// <summary>
 /// Gives <c>tenant.slug</c> to warnings and errors written outside the tenant's log scope but inside its

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Binding;
+namespace TatamiTech.Tenancy.AspNetCore.Authentication;
 
 /// <summary>
 /// Signs HS256 tokens with the service's own development key, issuer and audience (the <c>Jwt</c>

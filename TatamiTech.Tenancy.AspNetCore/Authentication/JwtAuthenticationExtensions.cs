@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.Tokens;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Binding;
+namespace TatamiTech.Tenancy.AspNetCore.Authentication;
 
 public static class JwtAuthenticationExtensions
 {

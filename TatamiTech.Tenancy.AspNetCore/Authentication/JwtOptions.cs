@@ -1,4 +1,4 @@
-namespace TatamiTech.ServiceDefaults.Tenancy.Binding;
+namespace TatamiTech.Tenancy.AspNetCore.Authentication;
 
 /// <summary>
 /// Bound from the <c>Jwt</c> section. Either <see cref="Authority"/> (OIDC discovery, production) or

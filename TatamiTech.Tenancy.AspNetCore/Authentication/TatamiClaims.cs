@@ -1,4 +1,4 @@
-namespace TatamiTech.ServiceDefaults.Tenancy.Binding;
+namespace TatamiTech.Tenancy.AspNetCore.Authentication;
 
 /// <summary>Claim names as they appear in TatamiTech tokens (inbound claim mapping is off).</summary>
 public static class TatamiClaims

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using TatamiTech.ServiceDefaults.Tenancy.Observability;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy.AspNetCore.Observability;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
 using TatamiTech.Tenancy;
+using TatamiTech.Tenancy.AspNetCore.Authentication;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Binding;
+namespace TatamiTech.Tenancy.AspNetCore.Binding;
 
 /// <summary>
 /// Step 3 of the pipeline: an authenticated caller must belong to the academy step 1 resolved. A

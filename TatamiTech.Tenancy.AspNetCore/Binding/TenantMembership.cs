@@ -1,6 +1,7 @@
 using System.Security.Claims;
+using TatamiTech.Tenancy.AspNetCore.Authentication;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Binding;
+namespace TatamiTech.Tenancy.AspNetCore.Binding;
 
 /// <summary>What a request's caller is to the academy its host names.</summary>
 internal enum Membership

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http;
-using TatamiTech.ServiceDefaults.Tenancy.Observability;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy.AspNetCore.Observability;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
 using TatamiTech.Tenancy;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Context;
+namespace TatamiTech.Tenancy.AspNetCore.Context;
 
 /// <summary>
 /// Step 4 of the pipeline: the request, now bound to its academy, enters the tenant context. From here

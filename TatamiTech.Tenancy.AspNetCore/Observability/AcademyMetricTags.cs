@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using TatamiTech.Tenancy;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Observability;
+namespace TatamiTech.Tenancy.AspNetCore.Observability;
 
 /// <summary>
 /// The value of <c>tenant.slug</c> on metrics. Every distinct value is a time series in every metrics

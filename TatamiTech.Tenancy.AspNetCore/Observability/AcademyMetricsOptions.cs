@@ -1,4 +1,4 @@
-namespace TatamiTech.ServiceDefaults.Tenancy.Observability;
+namespace TatamiTech.Tenancy.AspNetCore.Observability;
 
 /// <summary>Bound from <c>Tenancy:Metrics</c>: whether request metrics name the academy, and how many at most.</summary>
 public sealed class AcademyMetricsOptions

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Observability;
+namespace TatamiTech.Tenancy.AspNetCore.Observability;
 
 /// <summary>Anomalies are warnings that name both sides, so cross-tenant probing stands out.</summary>
 internal static partial class TenancyLog

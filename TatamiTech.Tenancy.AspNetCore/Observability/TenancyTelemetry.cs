@@ -1,12 +1,13 @@
 using System.Diagnostics.Metrics;
+using TatamiTech.Names;
 using TatamiTech.Tenancy;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Observability;
+namespace TatamiTech.Tenancy.AspNetCore.Observability;
 
 /// <summary>The tenancy pipeline's meter: refusals counted by reason, so probing shows on a chart.</summary>
 public static class TenancyTelemetry
 {
-    public const string MeterName = "TatamiTech.Tenancy";
+    public const string MeterName = TelemetryNames.TenancyMeter;
     public const string RejectionsInstrument = "tatamitech.tenancy.rejections";
 
     private static readonly Meter s_meter = new(MeterName);

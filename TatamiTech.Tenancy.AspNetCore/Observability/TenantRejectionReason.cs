@@ -1,4 +1,4 @@
-namespace TatamiTech.ServiceDefaults.Tenancy.Observability;
+namespace TatamiTech.Tenancy.AspNetCore.Observability;
 
 /// <summary>Why the pipeline refused a request; the tag value of the rejections metric.</summary>
 public enum TenantRejectionReason

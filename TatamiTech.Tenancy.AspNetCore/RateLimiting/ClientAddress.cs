@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
+namespace TatamiTech.Tenancy.AspNetCore.RateLimiting;
 
 /// <summary>
 /// Who a budget charges when the caller is not an academy's member: an IPv4 address, or an IPv6 /64. One

@@ -1,4 +1,4 @@
-namespace TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
+namespace TatamiTech.Tenancy.AspNetCore.RateLimiting;
 
 /// <summary>
 /// Bound from <c>Tenancy:RateLimits</c>: token buckets, refilled continuously. Members and strangers never

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
+namespace TatamiTech.Tenancy.AspNetCore.RateLimiting;
 
 /// <summary>429 problem details with Retry-After.</summary>
 internal static class RateLimitProblems

@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Options;
-using TatamiTech.ServiceDefaults.Tenancy.Observability;
+using TatamiTech.Tenancy.AspNetCore.Observability;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
+namespace TatamiTech.Tenancy.AspNetCore.RateLimiting;
 
 /// <summary>
 /// The pipeline's budgets: each academy's members; each academy host's strangers; each client address.

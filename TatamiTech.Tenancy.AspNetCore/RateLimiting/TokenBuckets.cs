@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
+namespace TatamiTech.Tenancy.AspNetCore.RateLimiting;
 
 /// <summary>
 /// Token buckets by key, bounded in number. The framework's partitioned limiter drops idle partitions but

@@ -1,7 +1,7 @@
 using System.Net;
 using TatamiTech.Names;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
+namespace TatamiTech.Tenancy.AspNetCore.Resolution;
 
 /// <summary>
 /// The X-Tenant header is for internal tools, never for the public: it is read only from callers on

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using TatamiTech.Tenancy;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
+namespace TatamiTech.Tenancy.AspNetCore.Resolution;
 
 /// <summary>
 /// The academy step 1 found for a request, kept as a request feature for the steps after it. Not yet

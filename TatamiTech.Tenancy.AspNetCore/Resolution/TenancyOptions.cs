@@ -1,4 +1,4 @@
-namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
+namespace TatamiTech.Tenancy.AspNetCore.Resolution;
 
 /// <summary>Bound from the <c>Tenancy</c> configuration section.</summary>
 public sealed class TenancyOptions

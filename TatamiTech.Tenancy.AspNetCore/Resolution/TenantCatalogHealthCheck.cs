@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
+namespace TatamiTech.Tenancy.AspNetCore.Resolution;
 
 /// <summary>Not ready until the academy directory has been read: before that, no academy resolves.</summary>
 internal sealed class TenantCatalogHealthCheck(TenantCatalog catalog) : IHealthCheck

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TatamiTech.Tenancy;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
+namespace TatamiTech.Tenancy.AspNetCore.Resolution;
 
 /// <summary>
 /// Keeps <see cref="TenantCatalog"/> equal to the directory: reads it whole at start, reads again each academy
@@ -54,9 +54,6 @@ internal sealed partial class TenantCatalogSync(
                     _reloadNeeded = false;
                     var first = !catalog.IsLoaded;
                     var tenants = await directory.ListAsync(stoppingToken);
-                    catalog.ReplaceAll(tenants);
-                    reloadedAt = time.GetTimestamp();
-                    backoff = TimeSpan.FromSeconds(1);
                     if (first)
                     {
                         LogLoaded(logger, tenants.Count);
@@ -65,6 +62,11 @@ internal sealed partial class TenantCatalogSync(
                     {
                         LogReloaded(logger, tenants.Count);
                     }
+
+                    // After the record: a first read completes Loaded, and what waits on it may begin right away.
+                    catalog.ReplaceAll(tenants);
+                    reloadedAt = time.GetTimestamp();
+                    backoff = TimeSpan.FromSeconds(1);
                 }
 
                 if (await NextAnnouncedAsync(reloadedAt, stoppingToken) is { } slug)

@@ -1,7 +1,7 @@
 using System.Net;
 using TatamiTech.Tenancy;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
+namespace TatamiTech.Tenancy.AspNetCore.Resolution;
 
 /// <summary>
 /// Reads the tenant slug out of a request host: <c>{slug}.{root}</c> for one of the configured root

@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TatamiTech.ServiceDefaults.Tenancy.Observability;
-using TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
+using TatamiTech.Tenancy.AspNetCore.Observability;
+using TatamiTech.Tenancy.AspNetCore.RateLimiting;
 using TatamiTech.Tenancy;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
+namespace TatamiTech.Tenancy.AspNetCore.Resolution;
 
 /// <summary>
 /// Step 1 of the pipeline: the host (or, for internal callers, the X-Tenant header) names the academy,

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Primitives;
-using TatamiTech.ServiceDefaults.Tenancy.Observability;
+using TatamiTech.Tenancy.AspNetCore.Observability;
 using TatamiTech.Tenancy;
 
-namespace TatamiTech.ServiceDefaults.Tenancy.Resolution;
+namespace TatamiTech.Tenancy.AspNetCore.Resolution;
 
 /// <summary>The slug a request asks for, or why it names none.</summary>
 public readonly record struct TenantSelection(string? Slug, TenantRejectionReason? Rejection, bool FromHeader)

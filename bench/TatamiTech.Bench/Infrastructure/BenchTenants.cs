@@ -2,8 +2,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using TatamiTech.Api.DevTokens;
 using TatamiTech.Names;
-using TatamiTech.ServiceDefaults.Tenancy.Binding;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy.AspNetCore.Authentication;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.Bench.Infrastructure;

@@ -10,7 +10,7 @@ using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 using TatamiTech.Bench.Infrastructure;
 using TatamiTech.Names;
-using TatamiTech.ServiceDefaults.Tenancy.Binding;
+using TatamiTech.Tenancy.AspNetCore.Authentication;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.Bench.Scenarios;

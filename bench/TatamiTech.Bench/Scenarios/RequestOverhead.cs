@@ -6,7 +6,7 @@ using TatamiTech.Api;
 using TatamiTech.Bench.Baseline;
 using TatamiTech.Bench.Infrastructure;
 using TatamiTech.Names;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.Bench.Scenarios;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using TatamiTech.Bench.Infrastructure;
 using TatamiTech.Data;
 using TatamiTech.Names;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.Bench.Scenarios;

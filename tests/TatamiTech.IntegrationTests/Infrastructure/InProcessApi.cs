@@ -8,7 +8,7 @@ using TatamiTech.Api;
 using TatamiTech.Data;
 using TatamiTech.Data.Tenants;
 using TatamiTech.Names;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
 
 namespace TatamiTech.IntegrationTests.Infrastructure;
 

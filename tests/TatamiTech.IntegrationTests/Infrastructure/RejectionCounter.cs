@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using TatamiTech.ServiceDefaults.Tenancy.Observability;
+using TatamiTech.Tenancy.AspNetCore.Observability;
 
 namespace TatamiTech.IntegrationTests.Infrastructure;
 

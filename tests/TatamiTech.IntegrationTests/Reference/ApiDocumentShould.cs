@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.Names;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.IntegrationTests.Reference;
 

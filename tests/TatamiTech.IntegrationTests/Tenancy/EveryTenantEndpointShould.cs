@@ -7,7 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.IntegrationTests.Reference;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
+using TatamiTech.Tenancy;
 
 namespace TatamiTech.IntegrationTests.Tenancy;
 

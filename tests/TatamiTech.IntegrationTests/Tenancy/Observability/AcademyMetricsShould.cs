@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using TatamiTech.IntegrationTests.Infrastructure;
-using TatamiTech.ServiceDefaults.Tenancy.Observability;
+using TatamiTech.Tenancy.AspNetCore.Observability;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.IntegrationTests.Tenancy.Observability;

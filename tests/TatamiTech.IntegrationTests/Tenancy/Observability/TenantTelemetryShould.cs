@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 using TatamiTech.IntegrationTests.Infrastructure;
-using TatamiTech.ServiceDefaults.Tenancy.Observability;
+using TatamiTech.Tenancy.AspNetCore.Observability;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.IntegrationTests.Tenancy.Observability;

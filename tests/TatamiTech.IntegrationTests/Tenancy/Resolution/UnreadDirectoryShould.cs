@@ -3,7 +3,7 @@ using Npgsql;
 using TatamiTech.Data.Tenants;
 using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.Names;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.IntegrationTests.Tenancy.Resolution;

@@ -1,4 +1,4 @@
-using TatamiTech.ServiceDefaults.Tenancy.Binding;
+using TatamiTech.Tenancy.AspNetCore.Binding;
 
 namespace TatamiTech.UnitTests.Tenancy.Binding;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using TatamiTech.ServiceDefaults.Tenancy.Observability;
+using TatamiTech.Tenancy.AspNetCore.Observability;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.UnitTests.Tenancy.Observability;

@@ -1,5 +1,5 @@
 using System.Net;
-using TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
+using TatamiTech.Tenancy.AspNetCore.RateLimiting;
 
 namespace TatamiTech.UnitTests.Tenancy.RateLimiting;
 

@@ -1,4 +1,4 @@
-using TatamiTech.ServiceDefaults.Tenancy.RateLimiting;
+using TatamiTech.Tenancy.AspNetCore.RateLimiting;
 
 namespace TatamiTech.UnitTests.Tenancy.RateLimiting;
 

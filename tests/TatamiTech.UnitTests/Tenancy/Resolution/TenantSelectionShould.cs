@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Primitives;
-using TatamiTech.ServiceDefaults.Tenancy.Observability;
-using TatamiTech.ServiceDefaults.Tenancy.Resolution;
+using TatamiTech.Tenancy.AspNetCore.Observability;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.UnitTests.Tenancy.Resolution;
