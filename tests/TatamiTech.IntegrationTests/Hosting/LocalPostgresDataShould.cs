@@ -1,6 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
+using TatamiTech.AppHost.Postgres;
 using TatamiTech.Names;
 
 namespace TatamiTech.IntegrationTests.Hosting;
@@ -12,9 +12,9 @@ namespace TatamiTech.IntegrationTests.Hosting;
 public sealed class LocalPostgresDataShould
 {
     [Fact]
-    public async Task KeepTheClusterByDefault()
+    public void KeepTheClusterByDefault()
     {
-        var server = await ServerAsync();
+        var server = Server();
 
         Assert.NotNull(server.PersistentDataName);
         Assert.Equal("tatamitech-postgres", Path.GetFileName(server.PersistentDataRoot));
@@ -22,28 +22,32 @@ public sealed class LocalPostgresDataShould
     }
 
     [Fact]
-    public async Task KeepNoClusterWhenTheDataNeedNotBeKept()
+    public void KeepNoClusterWhenTheDataNeedNotBeKept()
     {
-        Assert.Null((await ServerAsync("--Postgres:KeepData=false")).PersistentDataName);
+        Assert.Null(Server("--Postgres:KeepData=false").PersistentDataName);
     }
 
     [Fact]
-    public async Task PutEveryClusterUnderTheConfiguredRoot()
+    public void PutEveryClusterUnderTheConfiguredRoot()
     {
-        var root = Path.Combine(Path.GetTempPath(), "tatamitech-configured-root");
+        var root = Path.Combine(Path.GetTempPath(), $"tatamitech-configured-root-{Guid.NewGuid():N}");
 
-        var server = await ServerAsync($"--Postgres:DataRoot={root}");
+        var server = Server($"--Postgres:DataRoot={root}");
 
         Assert.Equal(root, server.DataRoot);
         Assert.Equal(root, server.PersistentDataRoot);
         Assert.False(Directory.Exists(root), "A model that is only built takes no cluster.");
     }
 
-    private static async Task<LocalPostgresServerResource> ServerAsync(params string[] args)
+    /// <summary>
+    /// The database of the AppHost's model in local mode, on a builder of this AppHost's name, without running its
+    /// Program: a testing builder that is disposed unbuilt lets the Program go on to run the app.
+    /// </summary>
+    private static LocalPostgresServerResource Server(params string[] args)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TatamiTech_AppHost>(
-            ["--Postgres:Mode=local", .. args], timeout.Token);
+        var appHost = typeof(TatamiDatabaseExtensions).Assembly.GetName().Name;
+        var builder = DistributedApplication.CreateBuilder(["--Postgres:Mode=local", $"--applicationName={appHost}", .. args]);
+        builder.AddTatamiDatabase();
         return builder.Resources.OfType<LocalPostgresServerResource>().Single(r => r.Name == ResourceNames.Postgres);
     }
 }
