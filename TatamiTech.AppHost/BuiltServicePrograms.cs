@@ -6,9 +6,9 @@ namespace TatamiTech.AppHost;
 
 /// <summary>
 /// A local run starts each service's built program itself. By default Aspire starts a project through
-/// <c>dotnet run --no-build</c>: a wrapper process that evaluates the project with MSBuild (about 1.5 s of CPU)
-/// only to learn the program the AppHost's own build already produced, once per service and per replica, on
-/// the start-up path of every service that waits for the migration service. Aspire takes a project's command from
+/// <c>dotnet run --no-build</c>: a wrapper process that evaluates the project with MSBuild only to learn the
+/// program the AppHost's own build already produced, once per service and per replica, on the start-up path of
+/// every service that waits for the migration service. Aspire takes a project's command from
 /// its <see cref="ExecutableAnnotation"/> when it has one, and the AppHost's build records each service's program
 /// (the <c>RecordServicePrograms</c> target), so the wrapper is skipped and the program is the process the
 /// dashboard shows and a stop signals. An IDE session still launches (and debugs) the project itself, and

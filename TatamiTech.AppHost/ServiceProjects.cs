@@ -19,9 +19,9 @@ internal static class ServiceProjects
 #pragma warning restore ASPIRECERTIFICATES001
 
         // Run mode only. On a stop the dashboard goes first; with Aspire's in-memory OTLP retry each service then
-        // spent its exporter's whole timeout (10 s) retrying a dashboard that was gone before it could exit, and
-        // a stop took 15 s. Without retry an export to the local dashboard that fails is dropped at once. A
-        // published model keeps the retry: a remote collector's brief outages are what it is for.
+        // spent its exporter's whole timeout retrying a dashboard that was gone before it could exit, and every stop
+        // waited for it. Without retry an export to the local dashboard that fails is dropped at once. A published
+        // model keeps the retry: a remote collector's brief outages are what it is for.
         if (builder.ExecutionContext.IsRunMode)
         {
             service.WithEnvironment(ConfigurationKeys.OtlpExportRetry, string.Empty);

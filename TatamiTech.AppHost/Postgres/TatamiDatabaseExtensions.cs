@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using TatamiTech.Hosting.LocalPostgres;
 using TatamiTech.Names;
 
 namespace TatamiTech.AppHost.Postgres;
@@ -19,14 +20,15 @@ internal static class TatamiDatabaseExtensions
     public const string KeepDataKey = "Postgres:KeepData";
 
     /// <summary>
-    /// The application database, the same shape in either mode: the database resource
+    /// The application database, the same shape in every mode: the database resource
     /// (<see cref="ResourceNames.OwnerDatabase"/>, the owner) and connection strings for the runtime role
     /// (<see cref="ResourceNames.RuntimeDatabase"/>) and the platform role (<see cref="ResourceNames.PlatformDatabase"/>)
     /// on the same server, each with its own generated password.
     /// </summary>
     public static TatamiDatabase AddTatamiDatabase(this IDistributedApplicationBuilder builder)
     {
-        if (ParseMode(builder.Configuration[ModeKey]) == PostgresMode.External)
+        var mode = PostgresModes.Parse(builder.Configuration[ModeKey]);
+        if (mode == PostgresMode.External)
         {
             // The roles, their passwords and the database exist already; the migration service still migrates
             // as the owner and enables the roles' logins with the passwords their connection strings carry.
@@ -36,13 +38,49 @@ internal static class TatamiDatabaseExtensions
                 builder.AddConnectionString(ResourceNames.PlatformDatabase));
         }
 
-        var (owner, endpoint) = AddOwnerDatabase(builder);
+        var (owner, endpoint) = PostgresModes.Choose(builder, mode) == PostgresMode.Local
+            ? AddLocal(builder)
+            : AddContainer(builder);
         var runtime = AddRoleConnection(
             builder, endpoint, ResourceNames.RuntimeDatabase, ResourceNames.RuntimeRolePassword, DatabaseRoles.Runtime);
         var platform = AddRoleConnection(
             builder, endpoint, ResourceNames.PlatformDatabase, ResourceNames.PlatformRolePassword, DatabaseRoles.Platform);
         return new TatamiDatabase(owner, runtime, platform);
     }
+
+    internal static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) AddContainer(
+        IDistributedApplicationBuilder builder)
+    {
+        var server = builder.AddPostgres(ResourceNames.Postgres);
+        if (KeepData(builder))
+        {
+            server.WithDataVolume();
+        }
+
+        return (server.AddDatabase(ResourceNames.OwnerDatabase), server.Resource.PrimaryEndpoint);
+    }
+
+    internal static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) AddLocal(
+        IDistributedApplicationBuilder builder)
+    {
+        var server = builder.AddLocalPostgres(ResourceNames.Postgres, LocalInstallation(builder) ?? throw NoLocalServer(builder));
+        if (builder.Configuration[DataRootKey] is { Length: > 0 } root)
+        {
+            server.WithDataRoot(root);
+        }
+
+        if (KeepData(builder))
+        {
+            server.WithPersistentData();
+        }
+
+        return (server.AddDatabase(ResourceNames.OwnerDatabase), server.Resource.PrimaryEndpoint);
+    }
+
+    internal static LocalPostgresInstallation? LocalInstallation(IDistributedApplicationBuilder builder) =>
+        LocalPostgresInstallation.Find(builder.Configuration[BinDirectoryKey]);
+
+    private static bool KeepData(IDistributedApplicationBuilder builder) => builder.Configuration.GetValue(KeepDataKey, defaultValue: true);
 
     private static IResourceBuilder<IResourceWithConnectionString> AddRoleConnection(
         IDistributedApplicationBuilder builder, EndpointReference endpoint, string name, string passwordName, string role)
@@ -57,99 +95,6 @@ internal static class TatamiDatabaseExtensions
             ReferenceExpression.Create(
                 $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};" +
                 $"Username={role};Password={password.Resource};Database={ResourceNames.OwnerDatabase}"));
-    }
-
-    private static (IResourceBuilder<IResourceWithConnectionString> Database, EndpointReference Server) AddOwnerDatabase(
-        IDistributedApplicationBuilder builder)
-    {
-        var mode = ParseMode(builder.Configuration[ModeKey]);
-        if (builder.ExecutionContext.IsPublishMode)
-        {
-            // A published model never runs a server from this machine's packages, and the machine that
-            // publishes needs no container runtime: the container is described, not started.
-            return mode == PostgresMode.Local
-                ? throw new DistributedApplicationException(
-                    $"{ModeKey}=local cannot be published: use container (the default) or external.")
-                : AddContainer(builder);
-        }
-
-        var runtime = builder.Configuration["ASPIRE_CONTAINER_RUNTIME"] ?? "docker";
-        var installation = LocalPostgresInstallation.Find(builder.Configuration[BinDirectoryKey]);
-
-        switch (mode)
-        {
-            case PostgresMode.Container:
-                var (healthy, detail) = ContainerRuntimeProbe.Check(runtime);
-                if (!healthy)
-                {
-                    throw new DistributedApplicationException(
-                        $"{ModeKey} is 'container' but no container runtime is usable ({detail}). " +
-                        $"Start Docker (or Podman with ASPIRE_CONTAINER_RUNTIME=podman), or set {ModeKey}=local " +
-                        "with the OS package 'postgresql' installed.");
-                }
-
-                return AddContainer(builder);
-
-            case PostgresMode.Local:
-                return AddLocal(builder, installation ?? throw NoLocalServer(builder));
-
-            default:
-                if (ContainerRuntimeProbe.Check(runtime).Healthy)
-                {
-                    return AddContainer(builder);
-                }
-
-                return installation is not null
-                    ? AddLocal(builder, installation)
-                    : throw new DistributedApplicationException(
-                        "No way to run Postgres: no container runtime answers and no PostgreSQL server is installed. " +
-                        "Install Docker, or the OS package 'postgresql' (sudo apt-get install postgresql).");
-        }
-    }
-
-    internal static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) AddContainer(
-        IDistributedApplicationBuilder builder)
-    {
-        var server = builder.AddPostgres(ResourceNames.Postgres);
-        if (builder.Configuration.GetValue(KeepDataKey, defaultValue: true))
-        {
-            server.WithDataVolume();
-        }
-
-        return (server.AddDatabase(ResourceNames.OwnerDatabase), server.Resource.PrimaryEndpoint);
-    }
-
-    private static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) AddLocal(
-        IDistributedApplicationBuilder builder, LocalPostgresInstallation installation)
-    {
-        var dataRoot = builder.Configuration[DataRootKey];
-        (string, string)? kept = KeptClusterName(builder) is { } name
-            ? (dataRoot ?? LocalPostgresDataDirectory.DefaultKeptRoot, name)
-            : null;
-        var server = builder.AddLocalPostgres(
-            ResourceNames.Postgres, installation, dataRoot ?? LocalPostgresDataDirectory.DefaultRoot, kept);
-        return (server.AddDatabase(ResourceNames.OwnerDatabase), server.Resource.PrimaryEndpoint);
-    }
-
-    /// <summary>
-    /// One kept cluster per AppHost, as Aspire names the container's volume: after the AppHost's path, so two
-    /// checkouts on one machine keep a cluster each. Null when the database goes with the run.
-    /// </summary>
-    private static string? KeptClusterName(IDistributedApplicationBuilder builder) =>
-        builder.Configuration.GetValue(KeepDataKey, defaultValue: true)
-            ? builder.Configuration["AppHost:Sha256"] is { Length: >= 12 } sha ? sha[..12].ToLowerInvariant() : "apphost"
-            : null;
-
-    private static PostgresMode ParseMode(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return PostgresMode.Auto;
-        }
-
-        return Enum.TryParse<PostgresMode>(value, ignoreCase: true, out var mode) && Enum.IsDefined(mode)
-            ? mode
-            : throw new DistributedApplicationException($"{ModeKey} is '{value}'; use auto, container, local or external.");
     }
 
     private static DistributedApplicationException NoLocalServer(IDistributedApplicationBuilder builder) => new(

@@ -1,6 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
-using TatamiTech.AppHost.Postgres;
+using Aspire.Hosting.ApplicationModel;
 using TatamiTech.IntegrationTests.Infrastructure;
 
 namespace TatamiTech.IntegrationTests.Hosting;

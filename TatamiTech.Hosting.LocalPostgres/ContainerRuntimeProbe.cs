@@ -1,13 +1,13 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace TatamiTech.AppHost.Postgres;
+namespace TatamiTech.Hosting.LocalPostgres;
 
 /// <summary>
 /// Asks the container runtime's client whether its engine answers. A client without an engine
 /// (the usual case on CI machines) is not a runtime: Aspire would wait on it forever.
 /// </summary>
-internal static class ContainerRuntimeProbe
+public static class ContainerRuntimeProbe
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
 

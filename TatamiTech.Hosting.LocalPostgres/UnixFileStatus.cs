@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace TatamiTech.AppHost.Postgres;
+namespace TatamiTech.Hosting.LocalPostgres;
 
 /// <summary>
 /// What .NET does not tell about a file on Linux: its owner and its identity (device and inode), read with

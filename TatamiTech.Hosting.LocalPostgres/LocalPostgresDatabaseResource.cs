@@ -1,4 +1,4 @@
-namespace TatamiTech.AppHost.Postgres;
+namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>A database on a <see cref="LocalPostgresServerResource"/>, created once the server is healthy.</summary>
 public sealed class LocalPostgresDatabaseResource(string name, string databaseName, LocalPostgresServerResource parent)

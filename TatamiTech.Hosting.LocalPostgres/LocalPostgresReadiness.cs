@@ -1,15 +1,14 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace TatamiTech.AppHost.Postgres;
+namespace TatamiTech.Hosting.LocalPostgres;
 
 /// <summary>
-/// The local server's health check: it waits for the server to accept a connection, for a short while, instead
-/// of failing at once. Aspire runs a resource's first check when the process starts, and the server needs a few
-/// hundred milliseconds more; a failed check is repeated only after a second, then two, and every start of the
-/// stack waits on this one, since the databases, the migrations and the services come after it.
+/// The health check of the server and of its databases: it waits for a connection, for a short while, instead of
+/// failing at once. Aspire runs a resource's first check when the process starts, before the server accepts
+/// connections, and repeats a failed check only after a growing delay; every start of the app waits on this one.
 /// </summary>
-internal sealed class LocalPostgresReadiness(Func<string> connectionString) : IHealthCheck
+internal sealed class LocalPostgresReadiness(IResourceWithConnectionString resource) : IHealthCheck
 {
     private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(50);
@@ -23,7 +22,7 @@ internal sealed class LocalPostgresReadiness(Func<string> connectionString) : IH
         {
             try
             {
-                await using var connection = new NpgsqlConnection(connectionString());
+                await using var connection = new NpgsqlConnection(await ConnectionStringAsync(patience.Token));
                 await connection.OpenAsync(patience.Token);
                 await using var command = new NpgsqlCommand("SELECT 1", connection);
                 await command.ExecuteScalarAsync(patience.Token);
@@ -48,4 +47,12 @@ internal sealed class LocalPostgresReadiness(Func<string> connectionString) : IH
         cancellationToken.ThrowIfCancellationRequested();
         return new HealthCheckResult(context.Registration.FailureStatus, "The server did not accept a connection.", last);
     }
+
+    /// <summary>
+    /// Unpooled: an idle connection the AppHost kept would hold up the server's stop, which waits for its clients.
+    /// Without a database the server's owner connects to the database of its name, <c>postgres</c>.
+    /// </summary>
+    private async Task<string> ConnectionStringAsync(CancellationToken ct) =>
+        new NpgsqlConnectionStringBuilder(await resource.ConnectionStringExpression.GetValueAsync(ct)) { Pooling = false }
+            .ConnectionString;
 }

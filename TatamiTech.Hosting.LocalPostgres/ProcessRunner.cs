@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
-namespace TatamiTech.AppHost.Postgres;
+namespace TatamiTech.Hosting.LocalPostgres;
 
 /// <summary>Runs a command to its end, its output in the resource's console log.</summary>
 internal static class ProcessRunner

@@ -1,0 +1,55 @@
+namespace TatamiTech.Hosting.LocalPostgres;
+
+/// <summary>Where the OS package put <c>postgres</c> and <c>initdb</c>.</summary>
+public sealed record LocalPostgresInstallation(string BinDirectory)
+{
+    /// <summary>
+    /// setpriv's arguments to run a program as the postgres user: the server refuses to run as root, and setpriv
+    /// replaces itself with the program (no fork), so the orchestrator's stop signal reaches postgres directly.
+    /// </summary>
+    private static readonly string[] s_asPostgresUser = ["--reuid=postgres", "--regid=postgres", "--init-groups", "--"];
+
+    public string Postgres => Path.Combine(BinDirectory, "postgres");
+
+    public string InitDb => Path.Combine(BinDirectory, "initdb");
+
+    /// <summary>Whether the server and its tools run as the postgres user: when this process is root.</summary>
+    internal static bool RunsAsPostgresUser => Environment.IsPrivilegedProcess;
+
+    /// <summary>
+    /// <paramref name="configuredBinDirectory"/> if set, else the newest <c>/usr/lib/postgresql/N/bin</c> (Debian,
+    /// Ubuntu), else a directory on PATH holding both programs; null when none has them.
+    /// </summary>
+    public static LocalPostgresInstallation? Find(string? configuredBinDirectory = null)
+    {
+        IEnumerable<string> candidates = string.IsNullOrWhiteSpace(configuredBinDirectory)
+            ? DebianLayout().Concat(PathDirectories())
+            : [configuredBinDirectory];
+
+        return candidates
+            .Select(dir => new LocalPostgresInstallation(dir))
+            .FirstOrDefault(i => File.Exists(i.Postgres) && File.Exists(i.InitDb));
+    }
+
+    /// <summary>The command line that runs one of the server's programs as the user the server runs as.</summary>
+    internal (string Command, string[] Args) AsServerUser(string program, params string[] args) =>
+        RunsAsPostgresUser ? ("setpriv", [.. s_asPostgresUser, program, .. args]) : (program, args);
+
+    private static IEnumerable<string> DebianLayout()
+    {
+        const string root = "/usr/lib/postgresql";
+        if (!Directory.Exists(root))
+        {
+            return [];
+        }
+
+        return Directory.GetDirectories(root)
+            .Select(dir => (dir, version: int.TryParse(Path.GetFileName(dir), out var v) ? v : -1))
+            .OrderByDescending(x => x.version)
+            .Select(x => Path.Combine(x.dir, "bin"));
+    }
+
+    private static IEnumerable<string> PathDirectories() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+}
