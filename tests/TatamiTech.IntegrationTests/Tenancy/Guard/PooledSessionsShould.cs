@@ -168,7 +168,8 @@ public sealed class PooledSessionsShould(StackFixture stack) : IAsyncLifetime
             .Replace("{studentId:guid}", student.ToString(), StringComparison.Ordinal)
             .Replace("{documentName}", "v1", StringComparison.Ordinal)
             .Replace("{documentName?}", "v1", StringComparison.Ordinal);
-        Assert.False(path.Contains('{', StringComparison.Ordinal), $"{endpoint.Name}: no sample value for a route parameter; add one here.");
+        Assert.False(
+            path.Contains('{', StringComparison.Ordinal), $"{endpoint.Name}: no sample value for a route parameter; add one here.");
         if (endpoint.Name == "GET /reports/roster")
         {
             path += "?from=2026-01-01&to=2026-01-31";
