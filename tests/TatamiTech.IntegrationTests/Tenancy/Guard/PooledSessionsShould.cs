@@ -63,7 +63,7 @@ public sealed class PooledSessionsShould(StackFixture stack) : IAsyncLifetime
         using var host = RuntimeHost.Build(stack, PoolSize, builder =>
         {
             builder.AddRosterReports(schedule: false);
-            builder.Services.AddSingleton<ITenantDirectory>(new TheseAcademies([_alpha.Info, _bravo.Info]));
+            builder.Services.AddSingleton<ITenantDirectory>(new FixedDirectory([_alpha.Info, _bravo.Info]));
         });
         await host.AddStudentAsync(_alpha.Info);
         await host.AddStudentAsync(_bravo.Info);
@@ -204,13 +204,5 @@ public sealed class PooledSessionsShould(StackFixture stack) : IAsyncLifetime
         });
         created.EnsureSuccessStatusCode();
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-    }
-
-    private sealed class TheseAcademies(IReadOnlyList<TenantInfo> academies) : ITenantDirectory
-    {
-        public Task<TenantInfo?> FindBySlugAsync(string slug, CancellationToken cancellationToken) =>
-            Task.FromResult(academies.FirstOrDefault(t => t.Slug == slug));
-
-        public Task<IReadOnlyList<TenantInfo>> ListAsync(CancellationToken cancellationToken) => Task.FromResult(academies);
     }
 }
