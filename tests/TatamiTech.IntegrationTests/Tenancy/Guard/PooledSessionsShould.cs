@@ -99,11 +99,19 @@ public sealed class PooledSessionsShould(StackFixture stack) : IAsyncLifetime
 
     /// <summary>
     /// Every session of the pool, taken out together (so none is handed out twice), with the academy it holds
-    /// ('' when none) and whether it served the product's commands before (it has prepared statements:
-    /// the wall's CALL is prepared after a few uses).
+    /// ('' when none) and whether it served the product's commands (it was open before the check began: the pool
+    /// opens sessions only when asked for one).
     /// </summary>
-    private static async Task<List<Session>> SessionsAsync(NpgsqlDataSource dataSource)
+    private async Task<List<Session>> SessionsAsync(NpgsqlDataSource dataSource)
     {
+        DateTime checkBegan;
+        await using (var owner = new NpgsqlConnection(stack.OwnerConnectionString))
+        {
+            await owner.OpenAsync();
+            await using var now = new NpgsqlCommand("SELECT clock_timestamp()", owner);
+            checkBegan = (DateTime)(await now.ExecuteScalarAsync())!;
+        }
+
         var connections = new List<NpgsqlConnection>();
         try
         {
@@ -114,8 +122,11 @@ public sealed class PooledSessionsShould(StackFixture stack) : IAsyncLifetime
                 connections.Add(connection);
                 await using var command = new NpgsqlCommand(
                     $"SELECT coalesce(current_setting('{DatabaseWall.TenantSetting}', true), ''), " +
-                    "EXISTS (SELECT 1 FROM pg_prepared_statements)",
-                    connection);
+                    "(SELECT backend_start < $1 FROM pg_stat_activity WHERE pid = pg_backend_pid())",
+                    connection)
+                {
+                    Parameters = { new() { Value = checkBegan } },
+                };
                 await using var reader = await command.ExecuteReaderAsync();
                 await reader.ReadAsync();
                 sessions.Add(new Session(connection.ProcessID, reader.GetString(0), reader.GetBoolean(1)));
