@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using TatamiTech.Data;
 using TatamiTech.Data.Promotions;
 
@@ -71,8 +72,19 @@ public static class PromotionsApi
         }).Entity;
         student.BeltRank = valid.ToRank;
 
-        // One SaveChanges: the new rank and its history row commit together or not at all.
-        await db.SaveChangesAsync(cancellationToken);
+        // One SaveChanges: the new rank and its history row commit together or not at all. A student deleted, or
+        // out of the academy's sight, since it was read leaves the rank's UPDATE no row, or the history row no
+        // parent: nothing is written, and the student is not found. EF Core sends the INSERT first and logs its
+        // foreign key failure, as it logs the race for a taken email.
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException
+            || ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
+        {
+            return TypedResults.NotFound();
+        }
 
         return TypedResults.Created($"/students/{student.Id}/promotions/{promotion.Id}", PromotionResponse.From(promotion));
     }

@@ -139,9 +139,18 @@ public static class StudentsApi
         student.Email = valid.Email;
         student.BeltRank = valid.BeltRank;
 
-        if (!await TrySaveAsync(db, cancellationToken))
+        try
         {
-            return DuplicateEmail();
+            if (!await TrySaveAsync(db, cancellationToken))
+            {
+                return DuplicateEmail();
+            }
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The UPDATE reached no row: the student was deleted, or is no longer the academy's (row-level
+            // security filtered it out), since it was read. Either way it is not there to update.
+            return TypedResults.NotFound();
         }
 
         return TypedResults.Ok(StudentResponse.From(student));

@@ -132,6 +132,7 @@ public static class SchemaConformance
             violations.Add($"{row[0]}: the platform role tatami_platform needs SELECT and DELETE (academy export and erasure)");
         }
 
+        await PolicyBypasses.CheckAsync(connection, schema, violations);
         await CheckDistributionAsync(connection, schema, violations);
         return new Report(tables, violations);
     }

@@ -73,6 +73,21 @@ public sealed class EveryTenantTableShould(StackFixture stack) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReportNoRowAffectedWhenTheWallHidesTheRowAWriteNames()
+    {
+        foreach (var (table, row) in _alphaRows)
+        {
+            var key = $"tenant_id = $1 AND id = '{row["id"]}'";
+            foreach (var write in new[] { $"UPDATE {table} SET tenant_id = tenant_id WHERE {key}", $"DELETE FROM {table} WHERE {key}" })
+            {
+                // The row is there (one row for its own academy), so the other academy's zero is the wall's doing.
+                Assert.True(await InScopeAsync(stack.Alpha.Id, write, Execute) == 1, $"{table}: {write} as alpha");
+                Assert.True(await InScopeAsync(stack.Bravo.Id, write, Execute) == 0, $"{table}: {write} as bravo");
+            }
+        }
+    }
+
+    [Fact]
     public async Task RefuseToMoveARowToAnotherAcademy()
     {
         foreach (var table in _alphaRows.Keys)
