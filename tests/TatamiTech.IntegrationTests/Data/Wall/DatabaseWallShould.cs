@@ -1,3 +1,4 @@
+using Aspire.Hosting.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -184,6 +185,49 @@ public sealed class DatabaseWallShould(StackFixture stack) : TwoAcademiesDataTes
         var refusal = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refusal.SqlState);
+    }
+
+    [Fact]
+    public async Task GiveThePlatformRoleNoWayPastTheWall()
+    {
+        var platform = await Stack.App.GetConnectionStringAsync(ResourceNames.PlatformDatabase)
+            ?? throw new InvalidOperationException("No platform connection.");
+        await using var connection = new NpgsqlConnection(platform);
+        await connection.OpenAsync();
+
+        // No academy in scope: row-level security shows nothing, even to the platform.
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM students", connection))
+        {
+            Assert.Equal(0L, await read.ExecuteScalarAsync());
+        }
+
+        // It may delete an academy's rows (to erase it), never change them; the audit it may only append to, and
+        // only as now: the database gives each entry its id and its time.
+        string[] refused =
+        [
+            "UPDATE students SET first_name = 'x'", "UPDATE platform_audit SET reason = 'x'", "DELETE FROM platform_audit",
+            "TRUNCATE platform_audit",
+            "INSERT INTO platform_audit (occurred_at, operator, action, academy_id, academy_slug) " +
+                "VALUES ('2000-01-01', 'x', 'create', gen_random_uuid(), 'x')",
+            "INSERT INTO platform_audit (id, operator, action, academy_id, academy_slug) OVERRIDING SYSTEM VALUE " +
+                "VALUES (1, 'x', 'create', gen_random_uuid(), 'x')",
+        ];
+        foreach (var sql in refused)
+        {
+            await using var write = new NpgsqlCommand(sql, connection);
+            var refusal = await Assert.ThrowsAsync<PostgresException>(() => write.ExecuteNonQueryAsync());
+            Assert.True(refusal.SqlState == PostgresErrorCodes.InsufficientPrivilege, sql);
+        }
+
+        // What the platform itself writes still goes in (rolled back: the test leaves no entry behind).
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var append = new NpgsqlCommand(
+            "INSERT INTO platform_audit (operator, action, academy_id, academy_slug, reason, row_count) " +
+            "VALUES ('x', 'export', gen_random_uuid(), 'x', NULL, 1)",
+            connection,
+            transaction);
+        Assert.Equal(1, await append.ExecuteNonQueryAsync());
+        await transaction.RollbackAsync();
     }
 
     [Theory]

@@ -136,59 +136,6 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
         new InteractionInput { Name = "timeZone", Label = "Time zone", InputType = InputType.Text, Value = timeZone },
     ]);
 
-    [Theory]
-    [InlineData("ab")]
-    [InlineData("-abc")]
-    [InlineData("abc-")]
-    [InlineData("ab--cd")]
-    [InlineData("xn--abc")]
-    [InlineData("Upper")]
-    [InlineData("a_b_c")]
-    [InlineData("www")]
-    [InlineData("admin")]
-    [InlineData("tatamitech")]
-    [InlineData("localhost")]
-    [InlineData("this-slug-is-far-too-long-to-be-a-single-host-label-of-dns-names-x")]
-    public async Task RefuseASlugThatBreaksARule(string slug)
-    {
-        using var response = await CreateAsync(slug, "Some Dojo", "UTC");
-
-        var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("slug", out _), slug);
-    }
-
-    [Theory]
-    [InlineData("POST", "/academies", "{")]
-    [InlineData("POST", "/academies", "[]")]
-    [InlineData("POST", "/academies", "null")]
-    [InlineData("POST", "/academies", """{"slug": 5}""")]
-    [InlineData("POST", "/academies/goldentiger/suspend", "{")]
-    [InlineData("POST", "/academies/goldentiger/suspend", """{"reason": ["a"]}""")]
-    public async Task AnswerBadRequestToAMalformedBodyAndChangeNothing(string method, string path, string body)
-    {
-        using var request = new HttpRequestMessage(new HttpMethod(method), path)
-        {
-            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new("Bearer", TestTokens.Operator());
-
-        using var response = await stack.Platform.SendAsync(request);
-
-        await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
-        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM tenants WHERE slug = $1 AND status <> 'active'", "goldentiger"));
-    }
-
-    [Theory]
-    [InlineData("Mars/Olympus_Mons")]
-    [InlineData("")]
-    public async Task RefuseAnUnknownTimeZone(string zone)
-    {
-        using var response = await CreateAsync(NewSlug(), "Some Dojo", zone);
-
-        var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("timeZone", out _));
-    }
-
     [Fact]
     public async Task CreateATakenSlugExactlyOnceEvenUnderARace()
     {
@@ -225,91 +172,6 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
         Assert.True(page.GetProperty("totalCount").GetInt64() >= 3);
         Assert.All(page.GetProperty("items").EnumerateArray(), a => Assert.Equal("active", a.GetProperty("status").GetString()));
         await ProblemAssert.IsProblem(badStatus, HttpStatusCode.BadRequest);
-    }
-
-    public static TheoryData<string, string?> RefusedCallers => new()
-    {
-        { "no token", null },
-        { "an academy member's token", "academy" },
-        { "a platform token without the operator role", "no-role" },
-        { "a platform token with another role", "other-role" },
-    };
-
-    [Theory]
-    [MemberData(nameof(RefusedCallers))]
-    public async Task RefuseEveryoneButOperators(string who, string? kind)
-    {
-        var token = kind switch
-        {
-            null => null,
-            "academy" => TestTokens.For(stack.Alpha),
-            "no-role" => TestTokens.Operator(role: null),
-            _ => TestTokens.Operator(role: "academy-owner"),
-        };
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/academies")
-        {
-            Content = JsonContent.Create(new { slug = NewSlug(), name = "Intruder Dojo", timeZone = "UTC" }),
-        };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new("Bearer", token);
-        }
-
-        using var response = await stack.Platform.SendAsync(request);
-
-        Assert.True(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"{who}: {(int)response.StatusCode}");
-    }
-
-    [Fact]
-    public async Task RefuseAnOperatorTokenOnAnAcademysHost()
-    {
-        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.Operator());
-
-        Assert.True(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"{(int)response.StatusCode}");
-    }
-
-    [Fact]
-    public async Task GiveThePlatformRoleNoWayPastTheWall()
-    {
-        var platform = await stack.App.GetConnectionStringAsync(ResourceNames.PlatformDatabase)
-            ?? throw new InvalidOperationException("No platform connection.");
-        await using var connection = new NpgsqlConnection(platform);
-        await connection.OpenAsync();
-
-        // No academy in scope: row-level security shows nothing, even to the platform.
-        await using (var read = new NpgsqlCommand("SELECT count(*) FROM students", connection))
-        {
-            Assert.Equal(0L, await read.ExecuteScalarAsync());
-        }
-
-        // It may delete an academy's rows (to erase it), never change them; the audit it may only append to, and
-        // only as now: the database gives each entry its id and its time.
-        string[] refused =
-        [
-            "UPDATE students SET first_name = 'x'", "UPDATE platform_audit SET reason = 'x'", "DELETE FROM platform_audit",
-            "TRUNCATE platform_audit",
-            "INSERT INTO platform_audit (occurred_at, operator, action, academy_id, academy_slug) " +
-                "VALUES ('2000-01-01', 'x', 'create', gen_random_uuid(), 'x')",
-            "INSERT INTO platform_audit (id, operator, action, academy_id, academy_slug) OVERRIDING SYSTEM VALUE " +
-                "VALUES (1, 'x', 'create', gen_random_uuid(), 'x')",
-        ];
-        foreach (var sql in refused)
-        {
-            await using var write = new NpgsqlCommand(sql, connection);
-            var refusal = await Assert.ThrowsAsync<PostgresException>(() => write.ExecuteNonQueryAsync());
-            Assert.True(refusal.SqlState == PostgresErrorCodes.InsufficientPrivilege, sql);
-        }
-
-        // What the platform itself writes still goes in (rolled back: the test leaves no entry behind).
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var append = new NpgsqlCommand(
-            "INSERT INTO platform_audit (operator, action, academy_id, academy_slug, reason, row_count) " +
-            "VALUES ('x', 'export', gen_random_uuid(), 'x', NULL, 1)",
-            connection,
-            transaction);
-        Assert.Equal(1, await append.ExecuteNonQueryAsync());
-        await transaction.RollbackAsync();
     }
 
     [Fact]
@@ -387,7 +249,6 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
 
     private Task<HttpResponseMessage> CreateAsync(string slug, string name, string timeZone) =>
         stack.OperatorAsync(HttpMethod.Post, "/academies", new { slug, name, timeZone });
-
 
     private static Task<HttpResponseMessage> MintAsync(HttpClient api, string slug) =>
         api.SendAsync($"{slug}.localhost", HttpMethod.Post, "/dev/tokens", body: new { subject = "coach" });
