@@ -28,7 +28,8 @@ public sealed class DashboardShould(StackFixture stack)
         foreach (var slug in DemoAcademySlugs.All)
         {
             Assert.Contains(shown, u =>
-                u.Url.StartsWith($"http://{slug}.localhost:", StringComparison.Ordinal) && u.Url.EndsWith("/scalar/", StringComparison.Ordinal));
+                u.Url.StartsWith($"http://{slug}.localhost:", StringComparison.Ordinal)
+                && u.Url.EndsWith("/scalar/", StringComparison.Ordinal));
             Assert.Contains(shown, u => u.Url.Contains($"{slug}.localhost", StringComparison.Ordinal) && u.Url.Contains("students"));
         }
 

@@ -31,7 +31,12 @@ public sealed class WalledBatchShould(StackFixture stack) : TwoAcademiesDataTest
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             "INSERT INTO students (id, tenant_id, first_name, last_name, email, belt_rank) VALUES ($1, $2, 'Wall', 'Probe', $3, 'white')")
         {
-            Parameters = { new() { Value = Guid.CreateVersion7() }, new() { Value = Bravo.Id }, new() { Value = $"w{Guid.NewGuid():N}@example.com" } },
+            Parameters =
+            {
+                new() { Value = Guid.CreateVersion7() },
+                new() { Value = Bravo.Id },
+                new() { Value = $"w{Guid.NewGuid():N}@example.com" },
+            },
         });
 
         var refused = await Assert.ThrowsAsync<PostgresException>(() => batch.ExecuteNonQueryAsync());
