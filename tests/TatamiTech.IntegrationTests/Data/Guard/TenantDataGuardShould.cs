@@ -1,9 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using TatamiTech.Data;
 using TatamiTech.Data.Guard;
-using TatamiTech.Data.Students;
 using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.Tenancy;
 

@@ -1,7 +1,6 @@
 using Aspire.Hosting.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 using TatamiTech.Data;
 using TatamiTech.Data.Wall;

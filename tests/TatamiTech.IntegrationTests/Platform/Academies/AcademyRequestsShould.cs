@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Npgsql;
 using TatamiTech.IntegrationTests.Infrastructure;
 

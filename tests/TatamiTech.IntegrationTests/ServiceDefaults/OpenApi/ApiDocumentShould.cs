@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.Names;
-using TatamiTech.Tenancy.AspNetCore.Resolution;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.IntegrationTests.ServiceDefaults.OpenApi;

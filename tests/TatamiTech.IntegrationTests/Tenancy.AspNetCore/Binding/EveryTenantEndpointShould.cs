@@ -5,9 +5,8 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.IntegrationTests.Api.Reference;
-using TatamiTech.Tenancy.AspNetCore.Resolution;
+using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.IntegrationTests.Tenancy.AspNetCore.Binding;

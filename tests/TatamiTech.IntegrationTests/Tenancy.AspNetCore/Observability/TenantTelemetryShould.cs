@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 using TatamiTech.IntegrationTests.Infrastructure;
-using TatamiTech.Tenancy.AspNetCore.Observability;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.IntegrationTests.Tenancy.AspNetCore.Observability;

@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Npgsql;
-using TatamiTech.Data.Tenants;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry.Logs;
+using Npgsql;
+using TatamiTech.Data.Tenants;
 using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.IntegrationTests.Tenancy.AspNetCore.RateLimiting;
 using TatamiTech.Tenancy;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Primitives;
 using TatamiTech.Tenancy.AspNetCore.Observability;
 using TatamiTech.Tenancy.AspNetCore.Resolution;
-using TatamiTech.Tenancy;
 
 namespace TatamiTech.UnitTests.Tenancy.AspNetCore.Resolution;
 
