@@ -1,4 +1,3 @@
-using Npgsql;
 using TatamiTech.Names;
 using TatamiTech.Platform.Academies;
 using TatamiTech.Tenancy.AspNetCore.Resolution;

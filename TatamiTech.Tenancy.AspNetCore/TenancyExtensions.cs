@@ -10,7 +10,6 @@ using TatamiTech.Tenancy.AspNetCore.Context;
 using TatamiTech.Tenancy.AspNetCore.Observability;
 using TatamiTech.Tenancy.AspNetCore.RateLimiting;
 using TatamiTech.Tenancy.AspNetCore.Resolution;
-using TatamiTech.Tenancy;
 
 namespace TatamiTech.Tenancy.AspNetCore;
 

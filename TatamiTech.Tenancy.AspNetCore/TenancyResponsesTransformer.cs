@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using TatamiTech.ServiceDefaults.OpenApi;
-using TatamiTech.Tenancy.AspNetCore.Resolution;
 
 namespace TatamiTech.Tenancy.AspNetCore;
 

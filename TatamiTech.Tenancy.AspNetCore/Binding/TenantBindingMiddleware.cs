@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using TatamiTech.Tenancy.AspNetCore.Authentication;
 using TatamiTech.Tenancy.AspNetCore.Observability;
 using TatamiTech.Tenancy.AspNetCore.Resolution;
-using TatamiTech.Tenancy;
-using TatamiTech.Tenancy.AspNetCore.Authentication;
 
 namespace TatamiTech.Tenancy.AspNetCore.Binding;
 

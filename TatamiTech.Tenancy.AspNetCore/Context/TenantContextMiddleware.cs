@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using TatamiTech.Tenancy.AspNetCore.Observability;
 using TatamiTech.Tenancy.AspNetCore.Resolution;
-using TatamiTech.Tenancy;
 
 namespace TatamiTech.Tenancy.AspNetCore.Context;
 
@@ -11,8 +9,8 @@ namespace TatamiTech.Tenancy.AspNetCore.Context;
 /// query is guarded by it (step 5, in the data layer).
 /// </summary>
 /// <remarks>
-/// A failure is logged once, by the framework's exception handler further out; <see cref="TenantLogProcessor"/>
-/// gives that record the academy, although this scope has closed by then.
+/// A failure is logged once, by the framework's exception handler further out; ServiceDefaults'
+/// <c>TenantLogProcessor</c> gives that record the academy, although this scope has closed by then.
 /// </remarks>
 internal sealed class TenantContextMiddleware(RequestDelegate next)
 {

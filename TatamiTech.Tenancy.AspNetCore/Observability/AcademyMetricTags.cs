@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using TatamiTech.Tenancy;
 
 namespace TatamiTech.Tenancy.AspNetCore.Observability;
 

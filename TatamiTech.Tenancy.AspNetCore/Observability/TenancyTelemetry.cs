@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using TatamiTech.Names;
-using TatamiTech.Tenancy;
 
 namespace TatamiTech.Tenancy.AspNetCore.Observability;
 

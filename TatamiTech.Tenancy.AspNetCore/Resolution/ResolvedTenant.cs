@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using TatamiTech.Tenancy;
 
 namespace TatamiTech.Tenancy.AspNetCore.Resolution;
 

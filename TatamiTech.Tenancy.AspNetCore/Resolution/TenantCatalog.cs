@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
-using TatamiTech.Tenancy;
 
 namespace TatamiTech.Tenancy.AspNetCore.Resolution;
 

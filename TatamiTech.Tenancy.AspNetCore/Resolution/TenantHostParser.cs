@@ -1,5 +1,4 @@
 using System.Net;
-using TatamiTech.Tenancy;
 
 namespace TatamiTech.Tenancy.AspNetCore.Resolution;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Primitives;
 using TatamiTech.Tenancy.AspNetCore.Observability;
-using TatamiTech.Tenancy;
 
 namespace TatamiTech.Tenancy.AspNetCore.Resolution;
 

@@ -1,5 +1,3 @@
-using Aspire.Hosting;
-
 namespace TatamiTech.Hosting.LocalPostgres.Tests;
 
 /// <summary>

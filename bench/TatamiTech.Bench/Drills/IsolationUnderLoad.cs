@@ -4,8 +4,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using TatamiTech.Bench.Infrastructure;
-using TatamiTech.Tenancy.AspNetCore.Resolution;
-using TatamiTech.Tenancy;
 
 namespace TatamiTech.Bench.Drills;
 

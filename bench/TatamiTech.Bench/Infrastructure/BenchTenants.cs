@@ -2,9 +2,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using TatamiTech.Api.DevTokens;
 using TatamiTech.Names;
-using TatamiTech.Tenancy.AspNetCore.Authentication;
-using TatamiTech.Tenancy.AspNetCore.Resolution;
 using TatamiTech.Tenancy;
+using TatamiTech.Tenancy.AspNetCore.Authentication;
 
 namespace TatamiTech.Bench.Infrastructure;
 

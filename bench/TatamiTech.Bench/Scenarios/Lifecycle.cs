@@ -7,11 +7,10 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Npgsql;
 using TatamiTech.Bench.Infrastructure;
 using TatamiTech.Names;
-using TatamiTech.Tenancy.AspNetCore.Authentication;
 using TatamiTech.Tenancy;
+using TatamiTech.Tenancy.AspNetCore.Authentication;
 
 namespace TatamiTech.Bench.Scenarios;
 

@@ -6,7 +6,6 @@ using TatamiTech.Api;
 using TatamiTech.Bench.Baseline;
 using TatamiTech.Bench.Infrastructure;
 using TatamiTech.Names;
-using TatamiTech.Tenancy.AspNetCore.Resolution;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.Bench.Scenarios;

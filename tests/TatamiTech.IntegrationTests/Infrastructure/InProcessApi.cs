@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TatamiTech.Api;
-using TatamiTech.Data;
 using TatamiTech.Data.Tenants;
 using TatamiTech.Names;
 using TatamiTech.Tenancy.AspNetCore.Resolution;

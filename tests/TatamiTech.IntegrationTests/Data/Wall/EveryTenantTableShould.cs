@@ -1,0 +1,204 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+using TatamiTech.Data.Wall;
+using TatamiTech.IntegrationTests.Infrastructure;
+
+namespace TatamiTech.IntegrationTests.Data.Wall;
+
+/// <summary>
+/// Row-level security, generated from the catalog: for every table with a tenant_id column, as the runtime
+/// role and in raw SQL, reads see only the academy in scope, updates and deletes reach nothing else, and
+/// a row written for another academy is refused; with no academy in scope nothing is seen or written. A
+/// new tenant table is covered without anyone writing a test.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class EveryTenantTableShould(StackFixture stack) : IAsyncLifetime
+{
+    private readonly Dictionary<string, JsonObject> _alphaRows = [];
+
+    /// <summary>Gives alpha a row in every tenant table (a student, its promotion, a roster report).</summary>
+    public async Task InitializeAsync()
+    {
+        using var student = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Post, "/students", new
+        {
+            firstName = "Catalog", lastName = "Probe", email = $"c{Guid.NewGuid():N}@example.com", beltRank = "white",
+        });
+        student.EnsureSuccessStatusCode();
+        var id = (await student.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        using var promotion = await stack.Api.SendAsync(
+            stack.Alpha, HttpMethod.Post, $"/students/{id}/promotions", new { toRank = "yellow" });
+        promotion.EnsureSuccessStatusCode();
+        using var run = await stack.RunRosterNowAsync();
+        run.EnsureSuccessStatusCode();
+
+        await using var owner = await OpenAsync(stack.OwnerConnectionString);
+        foreach (var table in await TenantTablesAsync(owner))
+        {
+            await using var read = new NpgsqlCommand($"SELECT row_to_json(t)::text FROM {table} t WHERE tenant_id = $1 LIMIT 1", owner)
+            {
+                Parameters = { new() { Value = stack.Alpha.Id } },
+            };
+            var row = (string?)await read.ExecuteScalarAsync()
+                ?? throw new InvalidOperationException($"{table}: alpha has no row; give it one in InitializeAsync.");
+            _alphaRows[table] = JsonNode.Parse(row)!.AsObject();
+        }
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public void FindTheTenantTablesInTheCatalog() =>
+        Assert.Superset(
+            new HashSet<string> { "public.students", "public.belt_promotions", "public.roster_reports" },
+            _alphaRows.Keys.ToHashSet());
+
+    [Fact]
+    public async Task ShowEveryTableOnlyTheAcademyInScope()
+    {
+        foreach (var table in _alphaRows.Keys)
+        {
+            var tenants = await InScopeAsync(stack.Alpha.Id, $"SELECT DISTINCT tenant_id FROM {table}", c => ReadGuidsAsync(c));
+            Assert.True(tenants.SequenceEqual([stack.Alpha.Id]), $"{table}: saw {string.Join(", ", tenants)}");
+        }
+    }
+
+    [Fact]
+    public async Task LetNoUpdateOrDeleteReachAnotherAcademy()
+    {
+        foreach (var table in _alphaRows.Keys)
+        {
+            Assert.Equal(0, await InScopeAsync(stack.Alpha.Id, $"UPDATE {table} SET tenant_id = tenant_id WHERE tenant_id <> $1", Execute));
+            Assert.Equal(0, await InScopeAsync(stack.Alpha.Id, $"DELETE FROM {table} WHERE tenant_id <> $1", Execute));
+        }
+    }
+
+    [Fact]
+    public async Task ReportNoRowAffectedWhenTheWallHidesTheRowAWriteNames()
+    {
+        foreach (var (table, row) in _alphaRows)
+        {
+            var key = $"tenant_id = $1 AND id = '{row["id"]}'";
+            foreach (var write in new[] { $"UPDATE {table} SET tenant_id = tenant_id WHERE {key}", $"DELETE FROM {table} WHERE {key}" })
+            {
+                // The row is there (one row for its own academy), so the other academy's zero is the wall's doing.
+                Assert.True(await InScopeAsync(stack.Alpha.Id, write, Execute) == 1, $"{table}: {write} as alpha");
+                Assert.True(await InScopeAsync(stack.Bravo.Id, write, Execute) == 0, $"{table}: {write} as bravo");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task RefuseToMoveARowToAnotherAcademy()
+    {
+        foreach (var table in _alphaRows.Keys)
+        {
+            var refusal = await Assert.ThrowsAsync<PostgresException>(() => InScopeAsync(
+                stack.Alpha.Id, $"UPDATE {table} SET tenant_id = '{stack.Bravo.Id}' WHERE tenant_id = $1", Execute));
+            Assert.True(refusal.SqlState == PostgresErrorCodes.InsufficientPrivilege, $"{table}: {refusal.MessageText}");
+        }
+    }
+
+    [Fact]
+    public async Task RefuseToWriteARowForAnotherAcademy()
+    {
+        foreach (var (table, template) in _alphaRows)
+        {
+            var refusal = await Assert.ThrowsAsync<PostgresException>(
+                () => InScopeAsync(stack.Alpha.Id, Insert(table), c => InsertAsync(c, template, stack.Bravo.Id)));
+            Assert.True(refusal.SqlState == PostgresErrorCodes.InsufficientPrivilege, $"{table}: {refusal.MessageText}");
+        }
+    }
+
+    [Fact]
+    public async Task SeeAndWriteNothingWithoutAnAcademyInScope()
+    {
+        foreach (var (table, template) in _alphaRows)
+        {
+            Assert.Empty(await InScopeAsync(null, $"SELECT DISTINCT tenant_id FROM {table}", c => ReadGuidsAsync(c)));
+            Assert.Equal(0, await InScopeAsync(null, $"UPDATE {table} SET tenant_id = tenant_id WHERE $1::uuid IS NOT NULL", Execute));
+            Assert.Equal(0, await InScopeAsync(null, $"DELETE FROM {table} WHERE $1::uuid IS NOT NULL", Execute));
+
+            var refusal = await Assert.ThrowsAsync<PostgresException>(
+                () => InScopeAsync(null, Insert(table), c => InsertAsync(c, template, stack.Alpha.Id)));
+            Assert.True(refusal.SqlState == PostgresErrorCodes.InsufficientPrivilege, $"{table}: {refusal.MessageText}");
+        }
+    }
+
+    private static string Insert(string table) => $"INSERT INTO {table} SELECT * FROM json_populate_record(NULL::{table}, $1::json)";
+
+    /// <summary>
+    /// Runs one statement as the runtime role, in a transaction that is rolled back, with
+    /// <paramref name="tenant"/> set as the wall's setting (or none). Its first parameter is alpha's id.
+    /// </summary>
+    private async Task<T> InScopeAsync<T>(Guid? tenant, string sql, Func<NpgsqlCommand, Task<T>> run)
+    {
+        await using var connection = await OpenAsync(stack.RuntimeConnectionString);
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (tenant is { } id)
+        {
+            await using var set = TenantSetting.For(connection, transaction, id);
+            await set.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection, transaction) { Parameters = { new() { Value = stack.Alpha.Id } } };
+        try
+        {
+            return await run(command);
+        }
+        finally
+        {
+            await transaction.RollbackAsync();
+        }
+    }
+
+    private static Task<int> Execute(NpgsqlCommand command) => command.ExecuteNonQueryAsync();
+
+    private static Task<int> InsertAsync(NpgsqlCommand command, JsonObject template, Guid tenant)
+    {
+        var row = template.DeepClone().AsObject();
+        row["tenant_id"] = tenant;
+        row["id"] = Guid.NewGuid();
+        command.Parameters[0].Value = row.ToJsonString();
+        return command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<List<Guid>> ReadGuidsAsync(NpgsqlCommand command)
+    {
+        command.Parameters.Clear();
+        var values = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetGuid(0));
+        }
+
+        return values;
+    }
+
+    private static async Task<List<string>> TenantTablesAsync(NpgsqlConnection connection)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT format('%I.%I', n.nspname, c.relname)
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+             WHERE c.relkind IN ('r', 'p') AND n.nspname = 'public'
+             ORDER BY 1
+            """, connection);
+        var tables = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            tables.Add(reader.GetString(0));
+        }
+
+        return tables;
+    }
+
+    private static async Task<NpgsqlConnection> OpenAsync(string connectionString)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+}

@@ -1,0 +1,106 @@
+using TatamiTech.IntegrationTests.Infrastructure;
+
+namespace TatamiTech.IntegrationTests.Tenancy.AspNetCore.RateLimiting;
+
+/// <summary>
+/// Requests without an academy's token are charged to the address they come from: an IPv4 address, an IPv6
+/// /64, and the address a known proxy forwards, never one a client merely claims.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class AddressBudgetShould(StackFixture stack)
+{
+    [Fact]
+    public async Task RefuseAnAddressPastItsLimitWhileAnotherAddressIsServed()
+    {
+        await using var api = LimitedApi.Create(stack, address: (1, 3));
+        using var client = api.CreateClient();
+
+        var first = await StatusesAsync(client, "198.51.100.7", 6);
+        var second = await StatusesAsync(client, "198.51.100.8", 3);
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], first[..3]);
+        Assert.Contains(HttpStatusCode.TooManyRequests, first[3..]);
+        Assert.All(second, status => Assert.Equal(HttpStatusCode.Unauthorized, status));
+    }
+
+    [Fact]
+    public async Task ChargeOneIPv6NetworkOfSixtyFourBitsAsOneAddress()
+    {
+        await using var api = LimitedApi.Create(stack, address: (1, 3));
+        using var client = api.CreateClient();
+
+        var sameNetwork = new List<HttpStatusCode>();
+        for (var i = 1; i <= 6; i++)
+        {
+            sameNetwork.AddRange(await StatusesAsync(client, $"2001:db8:1:2::{i:x}", 1));
+        }
+
+        var nextNetwork = await StatusesAsync(client, "2001:db8:1:3::1", 1);
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, sameNetwork);
+        Assert.Equal([HttpStatusCode.Unauthorized], nextNetwork);
+    }
+
+    [Fact]
+    public async Task IgnoreForwardedAddressesUnlessTheProxyIsKnown()
+    {
+        await using var api = LimitedApi.Create(stack, address: (1, 3));
+        using var client = api.CreateClient();
+
+        // Every request claims another client; none is believed, so all are the one caller's.
+        var statuses = await StatusesAsync(client, LimitedApi.DefaultCaller, 6, forwardedFor: i => $"192.0.2.{i}");
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
+    [Fact]
+    public async Task ChargeTheForwardedAddressWhenTheProxyIsKnown()
+    {
+        await using var api = LimitedApi.Create(stack, address: (1, 3), settings: new Dictionary<string, string>
+        {
+            ["ForwardedHeaders:KnownProxies:0"] = LimitedApi.DefaultCaller,
+        });
+        using var client = api.CreateClient();
+
+        var spread = await StatusesAsync(client, LimitedApi.DefaultCaller, 6, forwardedFor: i => $"192.0.2.{i}");
+        var oneClient = await StatusesAsync(client, LimitedApi.DefaultCaller, 6, forwardedFor: _ => "192.0.2.200");
+
+        Assert.All(spread, status => Assert.Equal(HttpStatusCode.Unauthorized, status));
+        Assert.Contains(HttpStatusCode.TooManyRequests, oneClient);
+    }
+
+    [Fact]
+    public async Task RefuseAnAddressThatMintsTooManyDevelopmentTokens()
+    {
+        await using var api = LimitedApi.Create(stack, address: (1, 3));
+        using var client = api.CreateClient();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await client.SendAsync(stack.Alpha.Host, HttpMethod.Post, "/dev/tokens", body: new { subject = "x" });
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, statuses[0]);
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
+    private async Task<HttpStatusCode[]> StatusesAsync(HttpClient client, string peer, int count, Func<int, string>? forwardedFor = null)
+    {
+        var statuses = new HttpStatusCode[count];
+        for (var i = 0; i < count; i++)
+        {
+            using var request = LimitedApi.From(peer, ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students"));
+            if (forwardedFor is not null)
+            {
+                request.Headers.Add("X-Forwarded-For", forwardedFor(i + 1));
+            }
+
+            using var response = await client.SendAsync(request);
+            statuses[i] = response.StatusCode;
+        }
+
+        return statuses;
+    }
+}

@@ -1,0 +1,188 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using TatamiTech.Data;
+using TatamiTech.Data.Reports;
+using TatamiTech.Data.Students;
+using TatamiTech.IntegrationTests.Infrastructure;
+using TatamiTech.Tenancy;
+using TatamiTech.Worker.Roster;
+
+namespace TatamiTech.IntegrationTests.Worker.Roster;
+
+/// <summary>
+/// The worker's roster job against the stack's database, hosted as the worker hosts it: here what each run reports;
+/// beside it, runs side by side (Concurrency) and a run cut mid-transaction (Interruption).
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed partial class RosterReportJobShould(StackFixture stack) : IDisposable
+{
+    private readonly List<IHost> _hosts = [];
+
+    [Fact]
+    public async Task ReportEachAcademyOnItsOwnRoster()
+    {
+        var gamma = await TenantWithStudentsAsync("gamma", "white", "white", "blue");
+        var delta = await TenantWithStudentsAsync("delta", "black");
+
+        var result = await NewJob().RunAsync(refresh: false, CancellationToken.None);
+
+        Assert.Equal(RosterOutcome.Written, OutcomeOf(result, gamma));
+        Assert.Equal(RosterOutcome.Written, OutcomeOf(result, delta));
+
+        var gammaReport = await ReportOfAsync(gamma);
+        Assert.Equal(3, gammaReport.TotalStudents);
+        Assert.Equal(3, gammaReport.NewStudentsLast30Days);
+        Assert.Equal(2, gammaReport.StudentsByRank["white"]);
+        Assert.Equal(1, gammaReport.StudentsByRank["blue"]);
+        Assert.Equal(0, gammaReport.StudentsByRank["black"]);
+        Assert.Equal(BeltRanks.All.Order(), gammaReport.StudentsByRank.Keys.Order());
+
+        var deltaReport = await ReportOfAsync(delta);
+        Assert.Equal(1, deltaReport.TotalStudents);
+        Assert.Equal(1, deltaReport.StudentsByRank["black"]);
+        Assert.Equal(0, deltaReport.StudentsByRank["white"]);
+    }
+
+    [Fact]
+    public async Task ReportTheOthersWhenOneAcademyFailsAndRetryItNextRun()
+    {
+        var broken = await TenantWithStudentsAsync("broken", "green");
+        var healthy = await TenantWithStudentsAsync("healthy", "green", "green");
+        await SetTimeZoneAsync(broken, "Mars/Olympus_Mons");
+        var job = NewJob();
+
+        var first = await job.RunAsync(refresh: false, CancellationToken.None);
+        Assert.Equal(RosterOutcome.Failed, OutcomeOf(first, broken));
+        Assert.Equal(RosterOutcome.Written, OutcomeOf(first, healthy));
+        Assert.Equal(2, (await ReportOfAsync(healthy)).TotalStudents);
+        Assert.Null(await FindReportAsync(broken));
+
+        await SetTimeZoneAsync(broken, "UTC");
+        var second = await job.RunAsync(refresh: false, CancellationToken.None);
+
+        Assert.Equal(RosterOutcome.Written, OutcomeOf(second, broken));
+        Assert.Equal(RosterOutcome.AlreadyDone, OutcomeOf(second, healthy));
+        Assert.Equal(1, (await ReportOfAsync(broken)).TotalStudents);
+    }
+
+    [Fact]
+    public async Task LeaveOneReportPerAcademyAndDayWhenRunTwice()
+    {
+        var tenant = await TenantWithStudentsAsync("twice", "orange");
+        var job = NewJob();
+
+        await job.RunAsync(refresh: false, CancellationToken.None);
+        var again = await job.RunAsync(refresh: false, CancellationToken.None);
+        var refreshed = await job.RunAsync(refresh: true, CancellationToken.None);
+
+        Assert.Equal(RosterOutcome.AlreadyDone, OutcomeOf(again, tenant));
+        Assert.Equal(RosterOutcome.Written, OutcomeOf(refreshed, tenant));
+        Assert.Equal(1, await CountReportRowsAsync(tenant));
+    }
+
+    public void Dispose()
+    {
+        foreach (var host in _hosts)
+        {
+            host.Dispose();
+        }
+    }
+
+    private RosterReportJob NewJob() => NewHost().Services.GetRequiredService<RosterReportJob>();
+
+    /// <param name="only">Academies the job sees (default: the whole directory).</param>
+    /// <param name="maxInFlight">Worker:Roster:MaxAcademiesInFlight (default: the option's own).</param>
+    private IHost NewHost(IReadOnlyList<TestTenant>? only = null, int? maxInFlight = null)
+    {
+        var host = RuntimeHost.Build(stack, configure: builder =>
+        {
+            if (maxInFlight is { } bound)
+            {
+                builder.Configuration[$"{RosterReportOptions.SectionName}:{nameof(RosterReportOptions.MaxAcademiesInFlight)}"] =
+                    bound.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            builder.AddRosterReports(schedule: false);
+            if (only is not null)
+            {
+                builder.Services.AddSingleton<ITenantDirectory>(new OnlyTheseAcademies([.. only.Select(t => t.Info)]));
+            }
+        });
+        _hosts.Add(host);
+        return host;
+    }
+
+    private async Task<TestTenant> TenantWithStudentsAsync(string prefix, params string[] ranks)
+    {
+        var tenant = await TestTenant.CreateAsync(stack.OwnerConnectionString, prefix);
+        await using var scope = TenantScope.Create(NewHost().Services, tenant.Info);
+        var db = scope.Services.GetRequiredService<TatamiDbContext>();
+        foreach (var rank in ranks)
+        {
+            db.Students.Add(new Student
+            {
+                Id = Guid.CreateVersion7(),
+                FirstName = "Roster",
+                LastName = rank,
+                Email = $"r{Guid.NewGuid():N}@example.com",
+                BeltRank = rank,
+            });
+        }
+
+        await db.SaveChangesAsync();
+        return tenant;
+    }
+
+    private async Task<RosterReport?> FindReportAsync(TestTenant tenant)
+    {
+        await using var scope = TenantScope.Create(NewHost().Services, tenant.Info);
+        return await scope.Services.GetRequiredService<TatamiDbContext>().RosterReports.AsNoTracking().SingleOrDefaultAsync();
+    }
+
+    private async Task<RosterReport> ReportOfAsync(TestTenant tenant) =>
+        await FindReportAsync(tenant) ?? throw new InvalidOperationException($"No report for {tenant.Slug}.");
+
+    private async Task<long> CountReportRowsAsync(TestTenant tenant)
+    {
+        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM roster_reports WHERE tenant_id = $1", connection)
+        {
+            Parameters = { new() { Value = tenant.Id } },
+        };
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task SetTimeZoneAsync(TestTenant tenant, string zone)
+    {
+        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("UPDATE tenants SET time_zone = $1 WHERE id = $2", connection)
+        {
+            Parameters = { new() { Value = zone }, new() { Value = tenant.Id } },
+        };
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Test-only DDL (the triggers that hold an insert) as the database owner.</summary>
+    private static async Task ExecuteAsOwnerAsync(string ownerConnectionString, string sql)
+    {
+        await using var owner = new NpgsqlConnection(ownerConnectionString);
+        await owner.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, owner);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static RosterOutcome OutcomeOf(RosterRunResult result, TestTenant tenant) =>
+        Assert.Single(result.Tenants, t => t.Tenant == tenant.Slug).Outcome;
+
+    private sealed class OnlyTheseAcademies(IReadOnlyList<TenantInfo> tenants) : ITenantDirectory
+    {
+        public Task<TenantInfo?> FindBySlugAsync(string slug, CancellationToken cancellationToken) =>
+            Task.FromResult(tenants.FirstOrDefault(t => t.Slug == slug));
+
+        public Task<IReadOnlyList<TenantInfo>> ListAsync(CancellationToken cancellationToken) => Task.FromResult(tenants);
+    }
+}
