@@ -108,7 +108,9 @@ public sealed class AuditTrailShould(StackFixture stack)
     {
         using var created = await stack.OperatorAsync(HttpMethod.Post, "/academies", new { slug, name = "Audited Dojo", timeZone = "UTC" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return (slug, (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Propagation.ServedOnEveryApiReplicaAsync(stack, $"{slug}.localhost", TestTokens.Create(id.ToString()));
+        return (slug, id);
     }
 
     private async Task AddStudentsAsync(string slug, Guid academy, int count)

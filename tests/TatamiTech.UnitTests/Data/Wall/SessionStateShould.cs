@@ -21,6 +21,7 @@ public sealed class SessionStateShould
     [
         // Creates the server's cluster and databases before anything is migrated; it serves no academy.
         "TatamiTech.AppHost",
+        "TatamiTech.Hosting.LocalPostgres",
     ];
 
     [Fact]
