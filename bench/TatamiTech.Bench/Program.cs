@@ -99,5 +99,9 @@ if (options.Runs("suite"))
 }
 
 Console.WriteLine();
-Console.WriteLine($"Written to {await report.WriteAsync()}");
+// A run of some sections does not replace the full run's figures: it has a file of its own.
+var results = options.Sections.SetEquals(BenchOptions.AllSections)
+    ? "latest.md"
+    : string.Join("-", BenchOptions.AllSections.Where(options.Runs)) + (options.Quick ? "-quick" : "") + ".md";
+Console.WriteLine($"Written to {await report.WriteAsync(results)}");
 return BenchOutcome.Failed ? 1 : 0;

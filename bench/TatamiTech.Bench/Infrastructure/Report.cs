@@ -48,11 +48,12 @@ internal sealed class Report
 
     public static string F(double value, int decimals = 1) => value.ToString("N" + decimals, CultureInfo.InvariantCulture);
 
-    public async Task<string> WriteAsync()
+    /// <param name="name">The file under bench/results: latest.md for a full run, the sections' names for a partial one.</param>
+    public async Task<string> WriteAsync(string name)
     {
         var directory = Path.Combine(Repository.Root, "bench", "results");
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, "latest.md");
+        var path = Path.Combine(directory, name);
         await File.WriteAllTextAsync(path, _markdown.ToString());
         return path;
     }
