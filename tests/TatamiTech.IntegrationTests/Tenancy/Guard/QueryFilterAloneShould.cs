@@ -110,7 +110,7 @@ public sealed class QueryFilterAloneShould(StackFixture stack) : IAsyncLifetime
         return entities;
     }
 
-    /// <summary>The academies of this class whose rows a query of <paramref name="entity"/> returns, with and without the filters.</summary>
+    /// <summary>This class's academies whose rows a query of <paramref name="entity"/> returns, with and without the filters.</summary>
     private Task<(Guid[] Filtered, Guid[] Unfiltered)> SeenAsync(TatamiDbContext db, Type entity) =>
         (Task<(Guid[], Guid[])>)typeof(QueryFilterAloneShould)
             .GetMethod(nameof(SeenOfAsync), BindingFlags.NonPublic | BindingFlags.Instance)!
