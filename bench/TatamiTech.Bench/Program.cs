@@ -98,6 +98,11 @@ if (options.Runs("suite"))
     await Startup.RunSuiteAsync(report);
 }
 
+if (options.Runs("mutants"))
+{
+    await MutationCheck.RunAsync(report);
+}
+
 Console.WriteLine();
 Console.WriteLine($"Written to {await report.WriteAsync()}");
 return BenchOutcome.Failed ? 1 : 0;
