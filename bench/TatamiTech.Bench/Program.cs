@@ -98,6 +98,11 @@ if (options.Runs("suite"))
     await Startup.RunSuiteAsync(report);
 }
 
+if (options.Runs("mutants"))
+{
+    await MutationCheck.RunAsync(report);
+}
+
 Console.WriteLine();
 // A run of some sections does not replace the full run's figures: it has a file of its own.
 var results = options.Sections.SetEquals(BenchOptions.AllSections)
