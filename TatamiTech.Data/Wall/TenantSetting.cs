@@ -33,7 +33,8 @@ public static class TenantSetting
     public static NpgsqlCommand For(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid? academyId) =>
         new(Positional, connection, transaction) { Parameters = { PositionalParameter(academyId) } };
 
-    private static NpgsqlParameter PositionalParameter(Guid? academyId) => new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = Value(academyId) };
+    private static NpgsqlParameter PositionalParameter(Guid? academyId) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = Value(academyId) };
 
     private static object Value(Guid? academyId) => academyId is { } id ? id : DBNull.Value;
 }

@@ -44,8 +44,13 @@ internal static class NoisyNeighbourDrill
         var drill = new Drill(client, api, quiet, TimeSpan.FromSeconds(options.Quick ? 5 : 10), options.Quick ? 3 : 5);
 
         await RunPhaseAsync(client, api, quiet, flood: null, TimeSpan.FromSeconds(options.Quick ? 4 : 8));
-        await drill.RunAsync(report, $"drill: noisy neighbour (1 academy at 10x its {LimitPerSecond}/s limit, 19 at {OrdinaryPerSecond}/s each)",
-            new Flood(_ => (BenchTenants.Host(noisy), noisyToken), flood), atLimit, "beside the neighbour at its limit", expectRefused: true);
+        await drill.RunAsync(
+            report,
+            $"drill: noisy neighbour (1 academy at 10x its {LimitPerSecond}/s limit, 19 at {OrdinaryPerSecond}/s each)",
+            new Flood(_ => (BenchTenants.Host(noisy), noisyToken), flood),
+            atLimit,
+            "beside the neighbour at its limit",
+            expectRefused: true);
         await drill.RunAsync(report, $"drill: anonymous flood on one academy's host ({flood}/s, no token)",
             new Flood(_ => (BenchTenants.Host(attacked), null), flood), compared: null, "with no flood", expectRefused: true);
         await drill.RunAsync(report, $"drill: another academy's tokens on one academy's host ({flood}/s)",
@@ -91,7 +96,9 @@ internal static class NoisyNeighbourDrill
             var errors = flooded.Sum(p => p.QuietErrors) + baselines.Sum(p => p.QuietErrors);
             var sent = flooded.Sum(p => p.FloodSent);
             var answers = flooded.SelectMany(p => p.FloodAnswers).GroupBy(a => a.Key).ToDictionary(g => g.Key, g => g.Sum(a => a.Value));
-            var limited = expectRefused ? answers.GetValueOrDefault(HttpStatusCode.TooManyRequests) > 0 : answers.GetValueOrDefault(HttpStatusCode.NotFound) == sent;
+            var limited = expectRefused
+                ? answers.GetValueOrDefault(HttpStatusCode.TooManyRequests) > 0
+                : answers.GetValueOrDefault(HttpStatusCode.NotFound) == sent;
             var pass = quiet429 == 0 && errors == 0 && ratio <= P99Bound && limited;
             report.Row(
                 figure,
@@ -113,7 +120,12 @@ internal static class NoisyNeighbourDrill
     private sealed record Flood(Func<int, (string Host, string? Token)> Next, int PerSecond);
 
     private sealed record Phase(
-        double QuietP50, double QuietP99, int Quiet429, int QuietErrors, int FloodSent, IReadOnlyDictionary<HttpStatusCode, int> FloodAnswers)
+        double QuietP50,
+        double QuietP99,
+        int Quiet429,
+        int QuietErrors,
+        int FloodSent,
+        IReadOnlyDictionary<HttpStatusCode, int> FloodAnswers)
     {
         public int Flood429 => FloodAnswers.GetValueOrDefault(HttpStatusCode.TooManyRequests);
     }

@@ -31,7 +31,8 @@ internal static class MutationCheck
         var lines = output.Split('\n').Select(l => l.Trim()).ToList();
         report.Row("mutation check, wall time", $"{Report.F(watch.Elapsed.TotalSeconds, 0)} s",
             lines.LastOrDefault(l => l.Contains(" mutations: ", StringComparison.Ordinal)) ?? "no summary: see the output above");
-        var notCaught = lines.Where(l => l.StartsWith("-- ", StringComparison.Ordinal) && !l.Contains(": caught", StringComparison.Ordinal));
+        var notCaught = lines.Where(l =>
+            l.StartsWith("-- ", StringComparison.Ordinal) && !l.Contains(": caught", StringComparison.Ordinal));
         foreach (var line in notCaught)
         {
             report.Row("not caught", line[3..]);
