@@ -93,6 +93,11 @@ if (options.Runs("startup"))
     await Startup.RunAsync(options, report);
 }
 
+if (options.Runs("firstrun"))
+{
+    await FirstRun.RunAsync(report);
+}
+
 if (options.Runs("suite"))
 {
     await Startup.RunSuiteAsync(report);
