@@ -15,14 +15,14 @@ internal sealed class TenantBindingMiddleware(RequestDelegate next, ILogger<Tena
 {
     public Task InvokeAsync(HttpContext context)
     {
-        var tenant = ResolvedTenant.Of(context);
-        if (tenant is null)
+        if (context.Features.Get<ResolvedTenant>() is not { } resolved)
         {
             // No academy: a tenant-agnostic endpoint.
             return next(context);
         }
 
-        switch (TenantMembership.Of(context.User, tenant.Id))
+        var tenant = resolved.Tenant;
+        switch (TenantMembership.Of(context, resolved))
         {
             case Membership.NoTenant:
             {

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
 using TatamiTech.Tenancy.AspNetCore.Authentication;
 
 namespace TatamiTech.Tenancy.AspNetCore.Binding;
@@ -27,6 +29,10 @@ internal static class TenantMembership
 {
     /// <summary>The length of a UUID in its canonical form: 8-4-4-4-12 hexadecimal digits.</summary>
     private const int CanonicalLength = 36;
+
+    /// <summary>The request's caller to the academy its host names, decided once per request.</summary>
+    public static Membership Of(HttpContext context, ResolvedTenant resolved) =>
+        resolved.CallerMembership ??= Of(context.User, resolved.Tenant.Id);
 
     public static Membership Of(ClaimsPrincipal user, Guid academyId)
     {

@@ -22,7 +22,7 @@ internal sealed class TenantRateLimitMiddleware(RequestDelegate next, TenancyRat
         }
 
         var academy = resolved.Tenant;
-        if (TenantMembership.Of(context.User, academy.Id) == Membership.Member)
+        if (TenantMembership.Of(context, resolved) == Membership.Member)
         {
             return limiter.TryAcquireForMembers(academy.Id, out var wait) ? next(context) : RefuseMembers(context, resolved, wait);
         }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using TatamiTech.Tenancy.AspNetCore.Binding;
 
 namespace TatamiTech.Tenancy.AspNetCore.Resolution;
 
@@ -12,4 +13,10 @@ public sealed record ResolvedTenant(TenantInfo Tenant, bool FromHeader, string? 
     public static TenantInfo? Of(HttpContext context) => context.Features.Get<ResolvedTenant>()?.Tenant;
 
     public static string? MetricTagOf(HttpContext context) => context.Features.Get<ResolvedTenant>()?.MetricTag;
+
+    /// <summary>
+    /// What the caller is to this academy, decided once after authentication
+    /// (<see cref="TenantMembership.Of(HttpContext, ResolvedTenant)"/>): the rate limit and step 3 both need it.
+    /// </summary>
+    internal Membership? CallerMembership { get; set; }
 }
