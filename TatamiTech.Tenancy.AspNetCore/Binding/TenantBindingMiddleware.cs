@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using TatamiTech.Tenancy.AspNetCore.Authentication;
 using TatamiTech.Tenancy.AspNetCore.Observability;
@@ -11,7 +12,8 @@ namespace TatamiTech.Tenancy.AspNetCore.Binding;
 /// middleware, not an authorization policy, so that no endpoint can lose the check by naming a policy or
 /// roles of its own; anonymous endpoints of an academy are covered too.
 /// </summary>
-internal sealed class TenantBindingMiddleware(RequestDelegate next, ILogger<TenantBindingMiddleware> logger)
+internal sealed class TenantBindingMiddleware(
+    RequestDelegate next, AcademyMetricTags metricTags, ILogger<TenantBindingMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -39,9 +41,33 @@ internal sealed class TenantBindingMiddleware(RequestDelegate next, ILogger<Tena
                     () => TenancyLog.TokenTenantMismatch(logger, subject, TenancyLog.Truncate(claimed), tenant.Slug, tenant.Id));
             }
 
-            default:
-                // A member, or no user: authorization answers 401 where it must.
+            case Membership.Member:
+                NameOnMetrics(context, resolved);
                 return next(context);
+
+            default:
+                // No user: authorization answers 401 where it must.
+                return next(context);
+        }
+    }
+
+    /// <summary>
+    /// A member's request may give the academy its own name on metrics (step 1 used a name already given, else
+    /// "other"), so that traffic from outside an academy never uses up the names.
+    /// </summary>
+    private void NameOnMetrics(HttpContext context, ResolvedTenant resolved)
+    {
+        if (resolved.MetricTag != AcademyMetricTags.Other || metricTags.For(resolved.Tenant) is not { } name
+            || name == AcademyMetricTags.Other)
+        {
+            return;
+        }
+
+        resolved.MetricTag = name;
+        if (context.Features.Get<IHttpMetricsTagsFeature>()?.Tags is { } tags)
+        {
+            tags.Remove(new(TenantTags.Slug, AcademyMetricTags.Other));
+            tags.Add(new(TenantTags.Slug, name));
         }
     }
 

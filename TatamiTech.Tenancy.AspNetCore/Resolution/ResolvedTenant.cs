@@ -10,6 +10,9 @@ namespace TatamiTech.Tenancy.AspNetCore.Resolution;
 /// <param name="MetricTag">The academy's <c>tenant.slug</c> on metrics (see AcademyMetricTags), or <c>null</c>.</param>
 public sealed record ResolvedTenant(TenantInfo Tenant, bool FromHeader, string? MetricTag)
 {
+    /// <summary>The academy's <c>tenant.slug</c> on metrics; named once the caller proves to be a member.</summary>
+    public string? MetricTag { get; internal set; } = MetricTag;
+
     public static TenantInfo? Of(HttpContext context) => context.Features.Get<ResolvedTenant>()?.Tenant;
 
     public static string? MetricTagOf(HttpContext context) => context.Features.Get<ResolvedTenant>()?.MetricTag;

@@ -69,7 +69,8 @@ internal sealed class TenantResolutionMiddleware(
             return;
         }
 
-        var metricTag = metricTags.For(tenant);
+        // Not yet a member: a name already given, else "other" (the rate limit names the academy for its members).
+        var metricTag = metricTags.For(tenant, claim: false);
         if (metricTag is not null)
         {
             // http.server.request.duration of this request, whatever answers it, is counted for its academy.

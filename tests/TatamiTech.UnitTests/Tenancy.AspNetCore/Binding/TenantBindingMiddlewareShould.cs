@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using TatamiTech.Tenancy.AspNetCore.Binding;
+using TatamiTech.Tenancy.AspNetCore.Observability;
 using TatamiTech.Tenancy.AspNetCore.Resolution;
 using TatamiTech.Tenancy;
 
@@ -69,7 +71,9 @@ public sealed class TenantBindingMiddlewareShould
 
         var reached = false;
         var middleware = new TenantBindingMiddleware(
-            _ => { reached = true; return Task.CompletedTask; }, NullLogger<TenantBindingMiddleware>.Instance);
+            _ => { reached = true; return Task.CompletedTask; },
+            new AcademyMetricTags(Options.Create(new AcademyMetricsOptions())),
+            NullLogger<TenantBindingMiddleware>.Instance);
         await middleware.InvokeAsync(context);
         return (context.Response.StatusCode, reached);
     }

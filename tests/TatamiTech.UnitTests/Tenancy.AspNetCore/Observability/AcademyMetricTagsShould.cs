@@ -20,6 +20,19 @@ public sealed class AcademyMetricTagsShould
     }
 
     [Fact]
+    public void LeaveTheNamesToMembersWhenOutsidersComeFirst()
+    {
+        var tags = Tags(maxAcademies: 1);
+        var (attacked, member) = (Academy("attacked"), Academy("member"));
+
+        // Requests from outside an academy take no name, however many academies they reach.
+        Assert.Equal(AcademyMetricTags.Other, tags.For(attacked, claim: false));
+        Assert.Equal("member", tags.For(member));
+        Assert.Equal("member", tags.For(member, claim: false));
+        Assert.Equal(AcademyMetricTags.Other, tags.For(attacked));
+    }
+
+    [Fact]
     public void NameNoAcademyWhenTurnedOff()
     {
         var tags = new AcademyMetricTags(Options.Create(new AcademyMetricsOptions { TagAcademy = false }));
