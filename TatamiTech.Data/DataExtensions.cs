@@ -16,6 +16,15 @@ public static class DataExtensions
     /// <summary>Seconds to open a connection; Npgsql's 15 s when absent.</summary>
     public const string ConnectTimeoutKey = "Database:ConnectTimeoutSeconds";
 
+    /// <summary>
+    /// How many statements each session prepares automatically (Npgsql's <c>Max Auto Prepare</c>), 20 when absent.
+    /// 0 turns automatic preparation off, as a pooler in transaction mode without prepared-statement support needs
+    /// (PgBouncer before 1.21, or with <c>max_prepared_statements = 0</c>; docs/deploying.md).
+    /// </summary>
+    public const string MaxAutoPrepareKey = "Database:MaxAutoPrepare";
+
+    private const int DefaultMaxAutoPrepare = 20;
+
     /// <summary>Database:Retry:MaxRetryCount and :MaxRetryDelay; the defaults are Aspire's.</summary>
     public const string RetrySection = "Database:Retry";
 
@@ -49,8 +58,14 @@ public static class DataExtensions
         // leaves session state behind (advisory locks are transaction-scoped, the change listener unlistens).
         // DatabaseWallShould.LeaveNoTenantOnAConnectionReturnedToThePool holds it. Kept sessions also keep their
         // prepared statements: the hot statements (the tenant's CALL, each query shape) are prepared
-        // automatically after a few uses and then skip parsing and planning.
-        connectionString = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, MaxAutoPrepare = 20 }
+        // automatically after a few uses and then skip parsing and planning (MaxAutoPrepareKey turns it off).
+        var maxAutoPrepare = builder.Configuration.GetValue(MaxAutoPrepareKey, DefaultMaxAutoPrepare);
+        if (maxAutoPrepare < 0)
+        {
+            throw new InvalidOperationException($"{MaxAutoPrepareKey} must be 0 (off) or more; it is {maxAutoPrepare}.");
+        }
+
+        connectionString = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, MaxAutoPrepare = maxAutoPrepare }
             .ConnectionString;
         builder.Services.AddNpgsqlDataSource(connectionString);
         builder.Services.AddTenantContext();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -15,12 +16,21 @@ namespace TatamiTech.IntegrationTests.Infrastructure;
 public static class RuntimeHost
 {
     /// <param name="configure">More services on top of the data layer, before the host is built.</param>
-    public static IHost Build(StackFixture stack, int? maxPoolSize = null, Action<HostApplicationBuilder>? configure = null)
+    /// <param name="connectionString">Another route to the stack's database as the runtime role (a pooler).</param>
+    /// <param name="settings">Configuration the data layer reads, set before it is added.</param>
+    public static IHost Build(
+        StackFixture stack,
+        int? maxPoolSize = null,
+        Action<HostApplicationBuilder>? configure = null,
+        string? connectionString = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
+        connectionString ??= stack.RuntimeConnectionString;
         builder.Configuration[$"ConnectionStrings:{ConnectionNames.Runtime}"] = maxPoolSize is { } size
-            ? new NpgsqlConnectionStringBuilder(stack.RuntimeConnectionString) { MaxPoolSize = size }.ConnectionString
-            : stack.RuntimeConnectionString;
+            ? new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = size }.ConnectionString
+            : connectionString;
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.AddTatamiData();
         // The one clock the service defaults register.
         builder.Services.AddSingleton(TimeProvider.System);
