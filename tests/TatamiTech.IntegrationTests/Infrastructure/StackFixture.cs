@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using TatamiTech.IntegrationTests.Infrastructure.Otlp;
 using TatamiTech.Names;
 
 namespace TatamiTech.IntegrationTests.Infrastructure;
@@ -23,10 +24,14 @@ public class StackFixture : IAsyncLifetime
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(3);
 
     private DistributedApplication? _app;
+    private OtlpCollector? _telemetry;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
 
     public HttpClient Api { get; private set; } = null!;
+
+    /// <summary>What every service of the stack exported (traces, logs, metrics), as a collector received it.</summary>
+    public OtlpCollector Telemetry => _telemetry ?? throw new InvalidOperationException("The stack has not started.");
 
     public Uri WorkerAddress { get; private set; } = null!;
 
@@ -83,7 +88,8 @@ public class StackFixture : IAsyncLifetime
                 .. ExtraArguments,
             ],
             timeout.Token);
-        builder.WithoutOtlpExport().WithSuiteSizedStrangerBudgets();
+        _telemetry = await OtlpCollector.StartAsync();
+        builder.WithOtlpExportTo(_telemetry).WithSuiteSizedStrangerBudgets();
         Configure(builder);
 
         _app = await builder.BuildAsync(timeout.Token);
@@ -190,6 +196,12 @@ public class StackFixture : IAsyncLifetime
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
             await _app.StopAsync(timeout.Token);
             await _app.DisposeAsync();
+        }
+
+        // After the services: each flushes its last batch to it as it stops.
+        if (_telemetry is not null)
+        {
+            await _telemetry.DisposeAsync();
         }
 
         try
