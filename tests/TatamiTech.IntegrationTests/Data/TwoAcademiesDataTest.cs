@@ -6,8 +6,8 @@ namespace TatamiTech.IntegrationTests.Data;
 
 /// <summary>
 /// The set-up of the data-layer tests: a host wired as the services wire their data layer, and the
-/// stack's two academies, each with a student written through its own tenant scope, so that every query
-/// has another academy's row to not see.
+/// test class's two academies (<see cref="StackFixture.AcademiesOfAsync"/>), each with a student written through
+/// its own tenant scope, so that every query has another academy's row to not see.
 /// </summary>
 /// <param name="maxPoolSize">A small pool makes the academies take turns on the same sessions.</param>
 public abstract class TwoAcademiesDataTest(StackFixture stack, int? maxPoolSize = null) : IAsyncLifetime
@@ -16,12 +16,14 @@ public abstract class TwoAcademiesDataTest(StackFixture stack, int? maxPoolSize 
 
     protected IHost Host { get; private set; } = null!;
 
-    protected TenantInfo Alpha => stack.Alpha.Info;
+    protected TenantInfo Alpha { get; private set; } = null!;
 
-    protected TenantInfo Bravo => stack.Bravo.Info;
+    protected TenantInfo Bravo { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
+        var academies = await stack.AcademiesOfAsync(GetType());
+        (Alpha, Bravo) = (academies.Alpha.Info, academies.Bravo.Info);
         Host = RuntimeHost.Build(stack, maxPoolSize);
         await Host.AddStudentAsync(Alpha);
         await Host.AddStudentAsync(Bravo);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -7,8 +8,8 @@ using TatamiTech.Names;
 namespace TatamiTech.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// One started AppHost (Postgres, API, Worker) shared by every test of the stack collection, plus two
-/// academies of its own ("alpha" and its "other tenant", "bravo") that no other test class touches.
+/// One started AppHost (Postgres, API, Worker, platform) shared by every test of the stack collection; each test
+/// class works in academies of its own (<see cref="AcademiesOfAsync"/>, <see cref="OwnAcademiesTest"/>).
 /// </summary>
 public class StackFixture : IAsyncLifetime
 {
@@ -47,9 +48,7 @@ public class StackFixture : IAsyncLifetime
     /// <summary>What the API and the Worker run as: the runtime role, inside the wall.</summary>
     public string RuntimeConnectionString { get; private set; } = null!;
 
-    public TestTenant Alpha { get; private set; } = null!;
-
-    public TestTenant Bravo { get; private set; } = null!;
+    private readonly ConcurrentDictionary<Type, Lazy<Task<AcademyPair>>> _academies = new();
 
     /// <summary>
     /// How many API processes the stack runs: two, as in production, so that each must follow the
@@ -116,10 +115,15 @@ public class StackFixture : IAsyncLifetime
             ?? throw new InvalidOperationException("The database has no connection string.");
         RuntimeConnectionString = await _app.GetConnectionStringAsync(ResourceNames.RuntimeDatabase, timeout.Token)
             ?? throw new InvalidOperationException("The runtime database connection has no connection string.");
-
-        Alpha = await CreateServedAcademyAsync("alpha");
-        Bravo = await CreateServedAcademyAsync("bravo");
     }
+
+    /// <summary>
+    /// The two academies of <paramref name="testClass"/>, created on its first call and the same for the rest of its
+    /// tests (<see cref="OwnAcademiesTest"/>).
+    /// </summary>
+    public Task<AcademyPair> AcademiesOfAsync(Type testClass) =>
+        _academies.GetOrAdd(testClass, _ => new(async () =>
+            new AcademyPair(await CreateServedAcademyAsync("alpha"), await CreateServedAcademyAsync("bravo")))).Value;
 
     /// <summary>
     /// An academy written into the directory, once every API replica serves it: each replica learns of it from the

@@ -7,14 +7,14 @@ namespace TatamiTech.IntegrationTests.Api.DevTokens;
 
 /// <summary>The documented two-step: mint on an academy's host, then call its API.</summary>
 [Collection(StackCollection.Name)]
-public sealed class DevTokensShould(StackFixture stack)
+public sealed class DevTokensShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     [Fact]
     public async Task MintATokenThatWorksForItsAcademy()
     {
-        var token = await MintAsync(stack.Alpha.Host);
+        var token = await MintAsync(Alpha.Host);
 
-        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", token);
+        using var response = await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Get, "/students", token);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -22,9 +22,9 @@ public sealed class DevTokensShould(StackFixture stack)
     [Fact]
     public async Task MintATokenThatTheOtherAcademyRefuses()
     {
-        var token = await MintAsync(stack.Alpha.Host);
+        var token = await MintAsync(Alpha.Host);
 
-        using var response = await stack.Api.SendAsync(stack.Bravo.Host, HttpMethod.Get, "/students", token);
+        using var response = await Stack.Api.SendAsync(Bravo.Host, HttpMethod.Get, "/students", token);
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);
     }
@@ -32,7 +32,7 @@ public sealed class DevTokensShould(StackFixture stack)
     [Fact]
     public async Task MintNothingForAHostThatNamesNoAcademy()
     {
-        using var response = await stack.Api.SendAsync(
+        using var response = await Stack.Api.SendAsync(
             "nosuchacademy.localhost", HttpMethod.Post, "/dev/tokens", body: new { subject = "x" });
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.NotFound);
@@ -41,13 +41,13 @@ public sealed class DevTokensShould(StackFixture stack)
     [Fact]
     public async Task MintNothingInProduction()
     {
-        await using var production = new InProcessApi(stack, environment: "Production");
+        await using var production = new InProcessApi(Stack, environment: "Production");
         using var client = production.CreateClient();
-        var host = $"{stack.Alpha.Slug}.tatamitech.com";
+        var host = $"{Alpha.Slug}.tatamitech.com";
 
         using var anonymous = await client.SendAsync(ApiRequests.To(host, HttpMethod.Post, "/dev/tokens", body: new { subject = "x" }));
         using var authenticated = await client.SendAsync(
-            ApiRequests.To(host, HttpMethod.Post, "/dev/tokens", TestTokens.For(stack.Alpha), new { subject = "x" }));
+            ApiRequests.To(host, HttpMethod.Post, "/dev/tokens", TestTokens.For(Alpha), new { subject = "x" }));
 
         await ProblemAssert.IsProblem(anonymous, HttpStatusCode.Unauthorized);
         await ProblemAssert.IsProblem(authenticated, HttpStatusCode.NotFound);
@@ -57,10 +57,10 @@ public sealed class DevTokensShould(StackFixture stack)
     public async Task IgnoreTheXTenantHeaderInProductionEvenFromLoopback()
     {
         await using var production = new InProcessApi(
-            stack, environment: "Production", services: s => s.AddSingleton<IStartupFilter>(new CallerAddress("127.0.0.1")));
+            Stack, environment: "Production", services: s => s.AddSingleton<IStartupFilter>(new CallerAddress("127.0.0.1")));
         using var client = production.CreateClient();
-        using var request = ApiRequests.To("localhost", HttpMethod.Get, "/students", TestTokens.For(stack.Alpha));
-        request.Headers.Add("X-Tenant", stack.Alpha.Slug);
+        using var request = ApiRequests.To("localhost", HttpMethod.Get, "/students", TestTokens.For(Alpha));
+        request.Headers.Add("X-Tenant", Alpha.Slug);
 
         using var response = await client.SendAsync(request);
 
@@ -69,7 +69,7 @@ public sealed class DevTokensShould(StackFixture stack)
 
     private async Task<string> MintAsync(string host)
     {
-        using var response = await stack.Api.SendAsync(host, HttpMethod.Post, "/dev/tokens", body: new { subject = "coach" });
+        using var response = await Stack.Api.SendAsync(host, HttpMethod.Post, "/dev/tokens", body: new { subject = "coach" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }

@@ -9,7 +9,7 @@ namespace TatamiTech.IntegrationTests.Api.Reference;
 /// a token of that academy and no other, it exists only for known academies, and never in Production.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed partial class ReferencePageShould(StackFixture stack)
+public sealed partial class ReferencePageShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     /// <summary>What the page maps: reviewed as anonymous (tenant-resolved) endpoints by the tenancy matrix.</summary>
     public static readonly string[] Endpoints =
@@ -20,15 +20,15 @@ public sealed partial class ReferencePageShould(StackFixture stack)
     [Fact]
     public async Task OpenOnAnAcademysHostWithATokenOfThatAcademyOnly()
     {
-        using var page = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/scalar/");
+        using var page = await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Get, "/scalar/");
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.True(page.Headers.CacheControl?.NoStore, "The page holds a token: it must not be cached.");
         var token = PageToken().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
         Assert.NotEmpty(token);
 
-        using var own = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", token);
-        using var other = await stack.Api.SendAsync(stack.Bravo.Host, HttpMethod.Get, "/students", token);
+        using var own = await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Get, "/students", token);
+        using var other = await Stack.Api.SendAsync(Bravo.Host, HttpMethod.Get, "/students", token);
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         await ProblemAssert.IsProblem(other, HttpStatusCode.Forbidden);
     }
@@ -36,8 +36,8 @@ public sealed partial class ReferencePageShould(StackFixture stack)
     [Fact]
     public async Task LoadItsScriptAndTheDocumentFromTheAcademysHost()
     {
-        using var script = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/scalar/scalar.js");
-        using var document = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/openapi/v1.json");
+        using var script = await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Get, "/scalar/scalar.js");
+        using var document = await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Get, "/openapi/v1.json");
 
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
         Assert.Equal(HttpStatusCode.OK, document.StatusCode);
@@ -46,7 +46,7 @@ public sealed partial class ReferencePageShould(StackFixture stack)
     [Fact]
     public async Task AnswerNotFoundOnAHostThatNamesNoAcademy()
     {
-        using var page = await stack.Api.SendAsync("nosuchacademy.localhost", HttpMethod.Get, "/scalar/");
+        using var page = await Stack.Api.SendAsync("nosuchacademy.localhost", HttpMethod.Get, "/scalar/");
 
         await ProblemAssert.IsProblem(page, HttpStatusCode.NotFound);
     }
@@ -54,11 +54,11 @@ public sealed partial class ReferencePageShould(StackFixture stack)
     [Fact]
     public async Task NotExistInProductionWhereTheDocumentStillDoes()
     {
-        await using var production = new InProcessApi(stack, environment: "Production");
+        await using var production = new InProcessApi(Stack, environment: "Production");
         using var client = production.CreateClient();
-        var host = $"{stack.Alpha.Slug}.tatamitech.com";
+        var host = $"{Alpha.Slug}.tatamitech.com";
 
-        using var page = await client.SendAsync(ApiRequests.To(host, HttpMethod.Get, "/scalar/", TestTokens.For(stack.Alpha)));
+        using var page = await client.SendAsync(ApiRequests.To(host, HttpMethod.Get, "/scalar/", TestTokens.For(Alpha)));
         using var document = await client.SendAsync(ApiRequests.To(host, HttpMethod.Get, "/openapi/v1.json"));
 
         await ProblemAssert.IsProblem(page, HttpStatusCode.NotFound);

@@ -9,7 +9,7 @@ namespace TatamiTech.IntegrationTests.Api.Students;
 /// neither ever sees a row of the other.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class ConcurrentTenantsShould(StackFixture stack)
+public sealed class ConcurrentTenantsShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     [Fact]
     public async Task SeeOnlyTheirOwnRowsUnderConcurrentReadsAndWrites()
@@ -18,14 +18,14 @@ public sealed class ConcurrentTenantsShould(StackFixture stack)
         var owned = new ConcurrentDictionary<Guid, string>();
         var leaks = new ConcurrentBag<string>();
         var failures = new ConcurrentBag<string>();
-        TestTenant[] tenants = [stack.Alpha, stack.Bravo];
+        TestTenant[] tenants = [Alpha, Bravo];
 
         await Parallel.ForAsync(0, 240, new ParallelOptions { MaxDegreeOfParallelism = 12 }, async (i, _) =>
         {
             var tenant = tenants[i % 2];
             if (i % 4 < 2)
             {
-                using var created = await stack.Api.SendAsync(tenant, HttpMethod.Post, "/students",
+                using var created = await Stack.Api.SendAsync(tenant, HttpMethod.Post, "/students",
                     new { firstName = "Load", lastName = marker, email = $"l{Guid.NewGuid():N}@example.com", beltRank = "white" });
                 if (created.StatusCode != HttpStatusCode.Created)
                 {
@@ -37,7 +37,7 @@ public sealed class ConcurrentTenantsShould(StackFixture stack)
                 return;
             }
 
-            using var listed = await stack.Api.SendAsync(tenant, HttpMethod.Get, $"/students?q={marker}&pageSize=100");
+            using var listed = await Stack.Api.SendAsync(tenant, HttpMethod.Get, $"/students?q={marker}&pageSize=100");
             if (listed.StatusCode != HttpStatusCode.OK)
             {
                 failures.Add($"GET {(int)listed.StatusCode}");
@@ -60,7 +60,7 @@ public sealed class ConcurrentTenantsShould(StackFixture stack)
         // Afterwards each academy lists exactly what it created, nothing of the other.
         foreach (var tenant in tenants)
         {
-            using var listed = await stack.Api.SendAsync(tenant, HttpMethod.Get, $"/students?q={marker}&pageSize=100");
+            using var listed = await Stack.Api.SendAsync(tenant, HttpMethod.Get, $"/students?q={marker}&pageSize=100");
             var ids = (await listed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray()
                 .Select(s => s.GetProperty("id").GetGuid()).Order().ToList();
             Assert.Equal(owned.Where(o => o.Value == tenant.Slug).Select(o => o.Key).Order().ToList(), ids);

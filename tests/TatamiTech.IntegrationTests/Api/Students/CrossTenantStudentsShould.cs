@@ -8,7 +8,7 @@ namespace TatamiTech.IntegrationTests.Api.Students;
 /// answer is the same 404 as for an id that does not exist.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class CrossTenantStudentsShould(StackFixture stack)
+public sealed class CrossTenantStudentsShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     [Fact]
     public async Task NeverListTheOtherAcademysStudents()
@@ -21,7 +21,7 @@ public sealed class CrossTenantStudentsShould(StackFixture stack)
         var page = 1;
         do
         {
-            using var response = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Get, $"/students?pageSize=100&page={page++}");
+            using var response = await Stack.Api.SendAsync(Alpha, HttpMethod.Get, $"/students?pageSize=100&page={page++}");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
             total = body.GetProperty("totalCount").GetInt32();
@@ -42,24 +42,24 @@ public sealed class CrossTenantStudentsShould(StackFixture stack)
         var bravoStudent = await CreateBravoStudentAsync();
         var body = new { firstName = "Hijacked", lastName = "Name", email = $"x{Guid.NewGuid():N}@example.com", beltRank = "black" };
 
-        using var foreign = await stack.Api.SendAsync(
-            stack.Alpha, new HttpMethod(method), $"/students/{bravoStudent}", method == "PUT" ? body : null);
-        using var missing = await stack.Api.SendAsync(
-            stack.Alpha, new HttpMethod(method), $"/students/{Guid.NewGuid()}", method == "PUT" ? body : null);
+        using var foreign = await Stack.Api.SendAsync(
+            Alpha, new HttpMethod(method), $"/students/{bravoStudent}", method == "PUT" ? body : null);
+        using var missing = await Stack.Api.SendAsync(
+            Alpha, new HttpMethod(method), $"/students/{Guid.NewGuid()}", method == "PUT" ? body : null);
 
         var foreignProblem = await ProblemAssert.IsProblem(foreign, HttpStatusCode.NotFound);
         var missingProblem = await ProblemAssert.IsProblem(missing, HttpStatusCode.NotFound);
         Assert.Equal(Without(missingProblem, "traceId"), Without(foreignProblem, "traceId"));
 
         // Untouched where it lives.
-        using var original = await stack.Api.SendAsync(stack.Bravo, HttpMethod.Get, $"/students/{bravoStudent}");
+        using var original = await Stack.Api.SendAsync(Bravo, HttpMethod.Get, $"/students/{bravoStudent}");
         Assert.Equal(HttpStatusCode.OK, original.StatusCode);
         Assert.Equal("Bravo", (await original.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("firstName").GetString());
     }
 
     private async Task<Guid> CreateBravoStudentAsync()
     {
-        using var response = await stack.Api.SendAsync(stack.Bravo, HttpMethod.Post, "/students",
+        using var response = await Stack.Api.SendAsync(Bravo, HttpMethod.Post, "/students",
             new { firstName = "Bravo", lastName = "Student", email = $"b{Guid.NewGuid():N}@example.com", beltRank = "brown" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();

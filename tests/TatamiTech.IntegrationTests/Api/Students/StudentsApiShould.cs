@@ -5,14 +5,14 @@ namespace TatamiTech.IntegrationTests.Api.Students;
 
 /// <summary>Each route for its own academy, and its refusals.</summary>
 [Collection(StackCollection.Name)]
-public sealed class StudentsApiShould(StackFixture stack)
+public sealed class StudentsApiShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     [Fact]
     public async Task CreateAStudentWithItsLocation()
     {
         var email = UniqueEmail();
 
-        using var created = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Post, "/students",
+        using var created = await Stack.Api.SendAsync(Alpha, HttpMethod.Post, "/students",
             new { firstName = "Aiko", lastName = "Tanaka", email = email.ToUpperInvariant(), beltRank = "Black" });
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -24,7 +24,7 @@ public sealed class StudentsApiShould(StackFixture stack)
         Assert.True(body.GetProperty("createdAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
         Assert.False(body.TryGetProperty("tenantId", out _));
 
-        using var fetched = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Get, $"/students/{id}");
+        using var fetched = await Stack.Api.SendAsync(Alpha, HttpMethod.Get, $"/students/{id}");
         Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
         Assert.Equal("Aiko", (await fetched.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("firstName").GetString());
     }
@@ -32,14 +32,14 @@ public sealed class StudentsApiShould(StackFixture stack)
     [Fact]
     public async Task UpdateAStudent()
     {
-        var id = await CreateAsync(stack.Alpha, "Lena", "Novak", UniqueEmail(), "blue");
+        var id = await CreateAsync(Alpha, "Lena", "Novak", UniqueEmail(), "blue");
         var newEmail = UniqueEmail();
 
-        using var updated = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Put, $"/students/{id}",
+        using var updated = await Stack.Api.SendAsync(Alpha, HttpMethod.Put, $"/students/{id}",
             new { firstName = "Lena", lastName = "Novak-Berg", email = newEmail, beltRank = "purple" });
 
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
-        using var fetched = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Get, $"/students/{id}");
+        using var fetched = await Stack.Api.SendAsync(Alpha, HttpMethod.Get, $"/students/{id}");
         var body = await fetched.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Novak-Berg", body.GetProperty("lastName").GetString());
         Assert.Equal(newEmail, body.GetProperty("email").GetString());
@@ -49,11 +49,11 @@ public sealed class StudentsApiShould(StackFixture stack)
     [Fact]
     public async Task DeleteAStudent()
     {
-        var id = await CreateAsync(stack.Alpha, "Omar", "Haddad", UniqueEmail(), "white");
+        var id = await CreateAsync(Alpha, "Omar", "Haddad", UniqueEmail(), "white");
 
-        using var deleted = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Delete, $"/students/{id}");
-        using var again = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Delete, $"/students/{id}");
-        using var fetched = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Get, $"/students/{id}");
+        using var deleted = await Stack.Api.SendAsync(Alpha, HttpMethod.Delete, $"/students/{id}");
+        using var again = await Stack.Api.SendAsync(Alpha, HttpMethod.Delete, $"/students/{id}");
+        using var fetched = await Stack.Api.SendAsync(Alpha, HttpMethod.Get, $"/students/{id}");
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         await ProblemAssert.IsProblem(again, HttpStatusCode.NotFound);
@@ -66,13 +66,13 @@ public sealed class StudentsApiShould(StackFixture stack)
         var tag = Guid.NewGuid().ToString("N")[..8];
         foreach (var last in new[] { "Cole", "Abbott", "Baker", "Abbott" })
         {
-            await CreateAsync(stack.Alpha, $"Pat{tag}", last, UniqueEmail(), "green");
+            await CreateAsync(Alpha, $"Pat{tag}", last, UniqueEmail(), "green");
         }
 
-        await CreateAsync(stack.Bravo, $"Pat{tag}", "Other", UniqueEmail(), "green");
+        await CreateAsync(Bravo, $"Pat{tag}", "Other", UniqueEmail(), "green");
 
-        var first = await ListAsync(stack.Alpha, $"/students?q=pat{tag}&page=1&pageSize=3");
-        var second = await ListAsync(stack.Alpha, $"/students?q=PAT{tag}&page=2&pageSize=3");
+        var first = await ListAsync(Alpha, $"/students?q=pat{tag}&page=1&pageSize=3");
+        var second = await ListAsync(Alpha, $"/students?q=PAT{tag}&page=2&pageSize=3");
 
         Assert.Equal(4, first.GetProperty("totalCount").GetInt32());
         var names = first.GetProperty("items").EnumerateArray().Concat(second.GetProperty("items").EnumerateArray())
@@ -85,13 +85,13 @@ public sealed class StudentsApiShould(StackFixture stack)
     {
         // As a pattern, "%{tag}" and "_{tag}" would match both names; as text, each matches one.
         var tag = Guid.NewGuid().ToString("N")[..8];
-        var plain = await CreateAsync(stack.Alpha, "Plain", $"Name{tag}", UniqueEmail(), "white");
-        var percent = await CreateAsync(stack.Alpha, "Percent", $"Name%{tag}", UniqueEmail(), "white");
-        var underscore = await CreateAsync(stack.Alpha, "Underscore", $"Name_{tag}", UniqueEmail(), "white");
+        var plain = await CreateAsync(Alpha, "Plain", $"Name{tag}", UniqueEmail(), "white");
+        var percent = await CreateAsync(Alpha, "Percent", $"Name%{tag}", UniqueEmail(), "white");
+        var underscore = await CreateAsync(Alpha, "Underscore", $"Name_{tag}", UniqueEmail(), "white");
 
-        var all = await ListAsync(stack.Alpha, $"/students?q={tag}");
-        var byPercent = await ListAsync(stack.Alpha, $"/students?q=%25{tag}");
-        var byUnderscore = await ListAsync(stack.Alpha, $"/students?q=_{tag}");
+        var all = await ListAsync(Alpha, $"/students?q={tag}");
+        var byPercent = await ListAsync(Alpha, $"/students?q=%25{tag}");
+        var byUnderscore = await ListAsync(Alpha, $"/students?q=_{tag}");
 
         Assert.Equal(new[] { plain, percent, underscore }.Order(), Ids(all).Order());
         Assert.Equal([percent], Ids(byPercent));
@@ -108,7 +108,7 @@ public sealed class StudentsApiShould(StackFixture stack)
     [InlineData("/students?page=30000000&pageSize=100")]
     public async Task RefuseBadPaging(string path)
     {
-        using var response = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Get, path);
+        using var response = await Stack.Api.SendAsync(Alpha, HttpMethod.Get, path);
 
         var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
         Assert.True(problem.TryGetProperty("errors", out _));
@@ -126,7 +126,7 @@ public sealed class StudentsApiShould(StackFixture stack)
     [MemberData(nameof(InvalidBodies))]
     public async Task RefuseAnInvalidBodyWithFieldErrors(string field, object body)
     {
-        using var response = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Post, "/students", body);
+        using var response = await Stack.Api.SendAsync(Alpha, HttpMethod.Post, "/students", body);
 
         var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
@@ -137,22 +137,22 @@ public sealed class StudentsApiShould(StackFixture stack)
     {
         var email = UniqueEmail();
 
-        using var response = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Post, "/students",
-            new { firstName = "Eve", lastName = "Mallory", email, beltRank = "white", tenantId = stack.Bravo.Id });
+        using var response = await Stack.Api.SendAsync(Alpha, HttpMethod.Post, "/students",
+            new { firstName = "Eve", lastName = "Mallory", email, beltRank = "white", tenantId = Bravo.Id });
 
         var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("tenantId", out _));
-        Assert.Equal(0, (await ListAsync(stack.Alpha, $"/students?q={email}")).GetProperty("totalCount").GetInt32());
-        Assert.Equal(0, (await ListAsync(stack.Bravo, $"/students?q={email}")).GetProperty("totalCount").GetInt32());
+        Assert.Equal(0, (await ListAsync(Alpha, $"/students?q={email}")).GetProperty("totalCount").GetInt32());
+        Assert.Equal(0, (await ListAsync(Bravo, $"/students?q={email}")).GetProperty("totalCount").GetInt32());
     }
 
     [Fact]
     public async Task RefuseAnEmailAlreadyUsedInTheSameAcademy()
     {
         var email = UniqueEmail();
-        await CreateAsync(stack.Alpha, "Sam", "Rivera", email, "yellow");
+        await CreateAsync(Alpha, "Sam", "Rivera", email, "yellow");
 
-        using var duplicate = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Post, "/students",
+        using var duplicate = await Stack.Api.SendAsync(Alpha, HttpMethod.Post, "/students",
             new { firstName = "Samantha", lastName = "Rivera", email = email.ToUpperInvariant(), beltRank = "white" });
 
         var problem = await ProblemAssert.IsProblem(duplicate, HttpStatusCode.Conflict);
@@ -163,10 +163,10 @@ public sealed class StudentsApiShould(StackFixture stack)
     public async Task RefuseAnUpdateToAnEmailUsedInTheSameAcademy()
     {
         var taken = UniqueEmail();
-        await CreateAsync(stack.Alpha, "Sam", "Rivera", taken, "yellow");
-        var id = await CreateAsync(stack.Alpha, "Kim", "Park", UniqueEmail(), "yellow");
+        await CreateAsync(Alpha, "Sam", "Rivera", taken, "yellow");
+        var id = await CreateAsync(Alpha, "Kim", "Park", UniqueEmail(), "yellow");
 
-        using var response = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Put, $"/students/{id}",
+        using var response = await Stack.Api.SendAsync(Alpha, HttpMethod.Put, $"/students/{id}",
             new { firstName = "Kim", lastName = "Park", email = taken, beltRank = "yellow" });
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.Conflict);
@@ -176,9 +176,9 @@ public sealed class StudentsApiShould(StackFixture stack)
     public async Task AllowTheSameEmailInTwoAcademies()
     {
         var email = UniqueEmail();
-        await CreateAsync(stack.Alpha, "Sam", "Rivera", email, "yellow");
+        await CreateAsync(Alpha, "Sam", "Rivera", email, "yellow");
 
-        using var other = await stack.Api.SendAsync(stack.Bravo, HttpMethod.Post, "/students",
+        using var other = await Stack.Api.SendAsync(Bravo, HttpMethod.Post, "/students",
             new { firstName = "Sam", lastName = "Rivera", email, beltRank = "white" });
 
         Assert.Equal(HttpStatusCode.Created, other.StatusCode);
@@ -186,7 +186,7 @@ public sealed class StudentsApiShould(StackFixture stack)
 
     private async Task<Guid> CreateAsync(TestTenant tenant, string first, string last, string email, string rank)
     {
-        using var response = await stack.Api.SendAsync(tenant, HttpMethod.Post, "/students",
+        using var response = await Stack.Api.SendAsync(tenant, HttpMethod.Post, "/students",
             new { firstName = first, lastName = last, email, beltRank = rank });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -194,7 +194,7 @@ public sealed class StudentsApiShould(StackFixture stack)
 
     private async Task<JsonElement> ListAsync(TestTenant tenant, string path)
     {
-        using var response = await stack.Api.SendAsync(tenant, HttpMethod.Get, path);
+        using var response = await Stack.Api.SendAsync(tenant, HttpMethod.Get, path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }

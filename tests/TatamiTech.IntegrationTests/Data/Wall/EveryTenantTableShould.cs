@@ -12,39 +12,38 @@ namespace TatamiTech.IntegrationTests.Data.Wall;
 /// new tenant table is covered without anyone writing a test.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class EveryTenantTableShould(StackFixture stack) : IAsyncLifetime
+public sealed class EveryTenantTableShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     private readonly Dictionary<string, JsonObject> _alphaRows = [];
 
     /// <summary>Gives alpha a row in every tenant table (a student, its promotion, a roster report).</summary>
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        using var student = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Post, "/students", new
+        await base.InitializeAsync();
+        using var student = await Stack.Api.SendAsync(Alpha, HttpMethod.Post, "/students", new
         {
             firstName = "Catalog", lastName = "Probe", email = $"c{Guid.NewGuid():N}@example.com", beltRank = "white",
         });
         student.EnsureSuccessStatusCode();
         var id = (await student.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
-        using var promotion = await stack.Api.SendAsync(
-            stack.Alpha, HttpMethod.Post, $"/students/{id}/promotions", new { toRank = "yellow" });
+        using var promotion = await Stack.Api.SendAsync(
+            Alpha, HttpMethod.Post, $"/students/{id}/promotions", new { toRank = "yellow" });
         promotion.EnsureSuccessStatusCode();
-        using var run = await stack.RunRosterNowAsync();
+        using var run = await Stack.RunRosterNowAsync();
         run.EnsureSuccessStatusCode();
 
-        await using var owner = await OpenAsync(stack.OwnerConnectionString);
+        await using var owner = await OpenAsync(Stack.OwnerConnectionString);
         foreach (var table in await TenantTablesAsync(owner))
         {
             await using var read = new NpgsqlCommand($"SELECT row_to_json(t)::text FROM {table} t WHERE tenant_id = $1 LIMIT 1", owner)
             {
-                Parameters = { new() { Value = stack.Alpha.Id } },
+                Parameters = { new() { Value = Alpha.Id } },
             };
             var row = (string?)await read.ExecuteScalarAsync()
                 ?? throw new InvalidOperationException($"{table}: alpha has no row; give it one in InitializeAsync.");
             _alphaRows[table] = JsonNode.Parse(row)!.AsObject();
         }
     }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public void FindTheTenantTablesInTheCatalog() =>
@@ -57,8 +56,8 @@ public sealed class EveryTenantTableShould(StackFixture stack) : IAsyncLifetime
     {
         foreach (var table in _alphaRows.Keys)
         {
-            var tenants = await InScopeAsync(stack.Alpha.Id, $"SELECT DISTINCT tenant_id FROM {table}", c => ReadGuidsAsync(c));
-            Assert.True(tenants.SequenceEqual([stack.Alpha.Id]), $"{table}: saw {string.Join(", ", tenants)}");
+            var tenants = await InScopeAsync(Alpha.Id, $"SELECT DISTINCT tenant_id FROM {table}", c => ReadGuidsAsync(c));
+            Assert.True(tenants.SequenceEqual([Alpha.Id]), $"{table}: saw {string.Join(", ", tenants)}");
         }
     }
 
@@ -67,8 +66,8 @@ public sealed class EveryTenantTableShould(StackFixture stack) : IAsyncLifetime
     {
         foreach (var table in _alphaRows.Keys)
         {
-            Assert.Equal(0, await InScopeAsync(stack.Alpha.Id, $"UPDATE {table} SET tenant_id = tenant_id WHERE tenant_id <> $1", Execute));
-            Assert.Equal(0, await InScopeAsync(stack.Alpha.Id, $"DELETE FROM {table} WHERE tenant_id <> $1", Execute));
+            Assert.Equal(0, await InScopeAsync(Alpha.Id, $"UPDATE {table} SET tenant_id = tenant_id WHERE tenant_id <> $1", Execute));
+            Assert.Equal(0, await InScopeAsync(Alpha.Id, $"DELETE FROM {table} WHERE tenant_id <> $1", Execute));
         }
     }
 
@@ -81,8 +80,8 @@ public sealed class EveryTenantTableShould(StackFixture stack) : IAsyncLifetime
             foreach (var write in new[] { $"UPDATE {table} SET tenant_id = tenant_id WHERE {key}", $"DELETE FROM {table} WHERE {key}" })
             {
                 // The row is there (one row for its own academy), so the other academy's zero is the wall's doing.
-                Assert.True(await InScopeAsync(stack.Alpha.Id, write, Execute) == 1, $"{table}: {write} as alpha");
-                Assert.True(await InScopeAsync(stack.Bravo.Id, write, Execute) == 0, $"{table}: {write} as bravo");
+                Assert.True(await InScopeAsync(Alpha.Id, write, Execute) == 1, $"{table}: {write} as alpha");
+                Assert.True(await InScopeAsync(Bravo.Id, write, Execute) == 0, $"{table}: {write} as bravo");
             }
         }
     }
@@ -93,7 +92,7 @@ public sealed class EveryTenantTableShould(StackFixture stack) : IAsyncLifetime
         foreach (var table in _alphaRows.Keys)
         {
             var refusal = await Assert.ThrowsAsync<PostgresException>(() => InScopeAsync(
-                stack.Alpha.Id, $"UPDATE {table} SET tenant_id = '{stack.Bravo.Id}' WHERE tenant_id = $1", Execute));
+                Alpha.Id, $"UPDATE {table} SET tenant_id = '{Bravo.Id}' WHERE tenant_id = $1", Execute));
             Assert.True(refusal.SqlState == PostgresErrorCodes.InsufficientPrivilege, $"{table}: {refusal.MessageText}");
         }
     }
@@ -104,7 +103,7 @@ public sealed class EveryTenantTableShould(StackFixture stack) : IAsyncLifetime
         foreach (var (table, template) in _alphaRows)
         {
             var refusal = await Assert.ThrowsAsync<PostgresException>(
-                () => InScopeAsync(stack.Alpha.Id, Insert(table), c => InsertAsync(c, template, stack.Bravo.Id)));
+                () => InScopeAsync(Alpha.Id, Insert(table), c => InsertAsync(c, template, Bravo.Id)));
             Assert.True(refusal.SqlState == PostgresErrorCodes.InsufficientPrivilege, $"{table}: {refusal.MessageText}");
         }
     }
@@ -119,7 +118,7 @@ public sealed class EveryTenantTableShould(StackFixture stack) : IAsyncLifetime
             Assert.Equal(0, await InScopeAsync(null, $"DELETE FROM {table} WHERE $1::uuid IS NOT NULL", Execute));
 
             var refusal = await Assert.ThrowsAsync<PostgresException>(
-                () => InScopeAsync(null, Insert(table), c => InsertAsync(c, template, stack.Alpha.Id)));
+                () => InScopeAsync(null, Insert(table), c => InsertAsync(c, template, Alpha.Id)));
             Assert.True(refusal.SqlState == PostgresErrorCodes.InsufficientPrivilege, $"{table}: {refusal.MessageText}");
         }
     }
@@ -132,7 +131,7 @@ public sealed class EveryTenantTableShould(StackFixture stack) : IAsyncLifetime
     /// </summary>
     private async Task<T> InScopeAsync<T>(Guid? tenant, string sql, Func<NpgsqlCommand, Task<T>> run)
     {
-        await using var connection = await OpenAsync(stack.RuntimeConnectionString);
+        await using var connection = await OpenAsync(Stack.RuntimeConnectionString);
         await using var transaction = await connection.BeginTransactionAsync();
         if (tenant is { } id)
         {
@@ -140,7 +139,7 @@ public sealed class EveryTenantTableShould(StackFixture stack) : IAsyncLifetime
             await set.ExecuteNonQueryAsync();
         }
 
-        await using var command = new NpgsqlCommand(sql, connection, transaction) { Parameters = { new() { Value = stack.Alpha.Id } } };
+        await using var command = new NpgsqlCommand(sql, connection, transaction) { Parameters = { new() { Value = Alpha.Id } } };
         try
         {
             return await run(command);

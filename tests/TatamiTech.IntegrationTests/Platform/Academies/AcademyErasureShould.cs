@@ -10,14 +10,14 @@ namespace TatamiTech.IntegrationTests.Platform.Academies;
 /// and no other academy lost a row.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class AcademyErasureShould(StackFixture stack)
+public sealed class AcademyErasureShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     [Fact]
     public async Task ExportEveryRowOfTheAcademyAndNothingElse()
     {
         var (slug, id, _) = await AcademyWithDataAsync();
 
-        using var export = await stack.OperatorAsync(HttpMethod.Get, $"/academies/{slug}/export");
+        using var export = await Stack.OperatorAsync(HttpMethod.Get, $"/academies/{slug}/export");
 
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         Assert.Equal("application/x-ndjson", export.Content.Headers.ContentType?.MediaType);
@@ -34,12 +34,12 @@ public sealed class AcademyErasureShould(StackFixture stack)
         var (slug, id, token) = await AcademyWithDataAsync();
         var othersBefore = await OtherAcademiesRowsAsync(id);
 
-        using (var refused = await stack.OperatorAsync(HttpMethod.Delete, $"/academies/{slug}"))
+        using (var refused = await Stack.OperatorAsync(HttpMethod.Delete, $"/academies/{slug}"))
         {
             await ProblemAssert.IsProblem(refused, HttpStatusCode.Conflict);
         }
 
-        using (var suspend = await stack.OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "closing down" }))
+        using (var suspend = await Stack.OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "closing down" }))
         {
             Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
         }
@@ -47,13 +47,13 @@ public sealed class AcademyErasureShould(StackFixture stack)
         var expected = await RowsPerTableAsync(id);
         // Every API process has the academy in its cache (as suspended) before it is erased. The suspension
         // reaches each process by notification, within the propagation bound, not with the operator's answer.
-        await Propagation.OnEveryApiReplicaAsync(stack, async replica =>
+        await Propagation.OnEveryApiReplicaAsync(Stack, async replica =>
         {
             using var cached = await replica.SendAsync($"{slug}.localhost", HttpMethod.Get, "/students", token);
             return cached.StatusCode == HttpStatusCode.Forbidden;
         });
 
-        using var erased = await stack.OperatorAsync(HttpMethod.Delete, $"/academies/{slug}");
+        using var erased = await Stack.OperatorAsync(HttpMethod.Delete, $"/academies/{slug}");
 
         Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
         var deleted = (await erased.Content.ReadFromJsonAsync<Dictionary<string, int>>())!;
@@ -68,13 +68,13 @@ public sealed class AcademyErasureShould(StackFixture stack)
         Assert.Equal(othersBefore, await OtherAcademiesRowsAsync(id));
 
         // Every process that served it forgets it within a second.
-        await Propagation.OnEveryApiReplicaAsync(stack, async replica =>
+        await Propagation.OnEveryApiReplicaAsync(Stack, async replica =>
         {
             using var gone = await replica.SendAsync($"{slug}.localhost", HttpMethod.Get, "/students", token);
             return gone.StatusCode == HttpStatusCode.NotFound;
         });
 
-        using var missing = await stack.OperatorAsync(HttpMethod.Delete, $"/academies/{slug}");
+        using var missing = await Stack.OperatorAsync(HttpMethod.Delete, $"/academies/{slug}");
         await ProblemAssert.IsProblem(missing, HttpStatusCode.NotFound);
     }
 
@@ -102,12 +102,12 @@ public sealed class AcademyErasureShould(StackFixture stack)
         try
         {
             // One row of each in this academy and one in another, written past the wall as the owner.
-            await ExecuteAsync($"INSERT INTO {parent} VALUES ($1, gen_random_uuid()), ($2, gen_random_uuid())", id, stack.Alpha.Id);
+            await ExecuteAsync($"INSERT INTO {parent} VALUES ($1, gen_random_uuid()), ($2, gen_random_uuid())", id, Alpha.Id);
             await ExecuteAsync($"INSERT INTO {child} SELECT tenant_id, gen_random_uuid(), id FROM {parent}");
-            var report = await SchemaConformance.CheckAsync(stack.OwnerConnectionString);
+            var report = await SchemaConformance.CheckAsync(Stack.OwnerConnectionString);
             Assert.DoesNotContain(report.Violations, v => v.Contains(suffix, StringComparison.Ordinal));
 
-            using (var export = await stack.OperatorAsync(HttpMethod.Get, $"/academies/{slug}/export"))
+            using (var export = await Stack.OperatorAsync(HttpMethod.Get, $"/academies/{slug}/export"))
             {
                 var tables = (await export.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
                     .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("table").GetString()).ToList();
@@ -116,19 +116,19 @@ public sealed class AcademyErasureShould(StackFixture stack)
                 Assert.True(tables.IndexOf(parent) < tables.IndexOf(child), "A parent's rows come before its children's.");
             }
 
-            using (var suspend = await stack.OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "closing down" }))
+            using (var suspend = await Stack.OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "closing down" }))
             {
                 Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
             }
 
-            using var erased = await stack.OperatorAsync(HttpMethod.Delete, $"/academies/{slug}");
+            using var erased = await Stack.OperatorAsync(HttpMethod.Delete, $"/academies/{slug}");
 
             Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
             var deleted = (await erased.Content.ReadFromJsonAsync<Dictionary<string, int>>())!;
             Assert.Equal(1, deleted[parent]);
             Assert.Equal(1, deleted[child]);
             Assert.Empty(await RowsPerTableAsync(id));
-            Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM {child} WHERE tenant_id = $1", stack.Alpha.Id));
+            Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM {child} WHERE tenant_id = $1", Alpha.Id));
         }
         finally
         {
@@ -140,18 +140,18 @@ public sealed class AcademyErasureShould(StackFixture stack)
     private async Task<(string Slug, Guid Id, string Token)> AcademyWithDataAsync()
     {
         var slug = $"er{Guid.NewGuid():N}"[..14];
-        using var created = await stack.OperatorAsync(
+        using var created = await Stack.OperatorAsync(
             HttpMethod.Post, "/academies", new { slug, name = "Erasable Dojo", timeZone = "UTC" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var token = TestTokens.Create(id.ToString());
         var host = $"{slug}.localhost";
-        await Propagation.ServedOnEveryApiReplicaAsync(stack, host, token);
+        await Propagation.ServedOnEveryApiReplicaAsync(Stack, host, token);
 
         Guid student = default;
         for (var i = 0; i < 3; i++)
         {
-            using var added = await stack.Api.SendAsync(host, HttpMethod.Post, "/students", token, new
+            using var added = await Stack.Api.SendAsync(host, HttpMethod.Post, "/students", token, new
             {
                 firstName = "Erase", lastName = $"Me{i}", email = $"e{Guid.NewGuid():N}@example.com", beltRank = "white",
             });
@@ -159,13 +159,13 @@ public sealed class AcademyErasureShould(StackFixture stack)
             student = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         }
 
-        using (var promoted = await stack.Api.SendAsync(
+        using (var promoted = await Stack.Api.SendAsync(
             host, HttpMethod.Post, $"/students/{student}/promotions", token, new { toRank = "yellow" }))
         {
             Assert.Equal(HttpStatusCode.Created, promoted.StatusCode);
         }
 
-        using (var run = await stack.RunRosterNowAsync())
+        using (var run = await Stack.RunRosterNowAsync())
         {
             Assert.Equal(HttpStatusCode.OK, run.StatusCode);
         }
@@ -202,7 +202,7 @@ public sealed class AcademyErasureShould(StackFixture stack)
 
     private async Task<List<string>> TenantTablesAsync()
     {
-        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
+        await using var connection = new NpgsqlConnection(Stack.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
@@ -221,7 +221,7 @@ public sealed class AcademyErasureShould(StackFixture stack)
 
     private async Task ExecuteAsync(string sql, params Guid[] values)
     {
-        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
+        await using var connection = new NpgsqlConnection(Stack.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var value in values)
@@ -234,7 +234,7 @@ public sealed class AcademyErasureShould(StackFixture stack)
 
     private async Task<long> ScalarAsync(string sql, Guid academy)
     {
-        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
+        await using var connection = new NpgsqlConnection(Stack.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = academy } } };
         return (long)(await command.ExecuteScalarAsync())!;

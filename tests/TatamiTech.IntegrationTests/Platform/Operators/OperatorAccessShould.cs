@@ -4,7 +4,7 @@ namespace TatamiTech.IntegrationTests.Platform.Operators;
 
 /// <summary>The platform serves operators only, and an operator's token opens no academy's API.</summary>
 [Collection(StackCollection.Name)]
-public sealed class OperatorAccessShould(StackFixture stack)
+public sealed class OperatorAccessShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     public static TheoryData<string, string?> RefusedCallers => new()
     {
@@ -21,7 +21,7 @@ public sealed class OperatorAccessShould(StackFixture stack)
         var token = kind switch
         {
             null => null,
-            "academy" => TestTokens.For(stack.Alpha),
+            "academy" => TestTokens.For(Alpha),
             "no-role" => TestTokens.Operator(role: null),
             _ => TestTokens.Operator(role: "academy-owner"),
         };
@@ -35,7 +35,7 @@ public sealed class OperatorAccessShould(StackFixture stack)
             request.Headers.Authorization = new("Bearer", token);
         }
 
-        using var response = await stack.Platform.SendAsync(request);
+        using var response = await Stack.Platform.SendAsync(request);
 
         Assert.True(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"{who}: {(int)response.StatusCode}");
     }
@@ -43,7 +43,7 @@ public sealed class OperatorAccessShould(StackFixture stack)
     [Fact]
     public async Task RefuseAnOperatorTokenOnAnAcademysHost()
     {
-        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.Operator());
+        using var response = await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Get, "/students", TestTokens.Operator());
 
         Assert.True(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"{(int)response.StatusCode}");
     }

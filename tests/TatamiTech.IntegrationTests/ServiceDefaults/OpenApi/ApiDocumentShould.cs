@@ -18,18 +18,19 @@ namespace TatamiTech.IntegrationTests.ServiceDefaults.OpenApi;
 /// details as error bodies. A new endpoint is checked by being mapped.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed partial class ApiDocumentShould(StackFixture stack) : IAsyncLifetime
+public sealed partial class ApiDocumentShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     private const string DocumentPath = "/openapi/v1.json";
     private InProcessApi _api = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _api = new InProcessApi(stack);
+        await base.InitializeAsync();
+        _api = new InProcessApi(Stack);
         await _api.StartAsync();
     }
 
-    public async Task DisposeAsync() => await _api.DisposeAsync();
+    public override async Task DisposeAsync() => await _api.DisposeAsync();
 
     [Fact]
     public async Task DescribeEveryEndpointOfTheApiAndNothingElse()
@@ -114,9 +115,9 @@ public sealed partial class ApiDocumentShould(StackFixture stack) : IAsyncLifeti
     {
         using var client = service switch
         {
-            ResourceNames.Api => new HttpClient { BaseAddress = stack.Api.BaseAddress },
-            ResourceNames.Platform => new HttpClient { BaseAddress = stack.Platform.BaseAddress },
-            _ => new HttpClient { BaseAddress = stack.WorkerAddress },
+            ResourceNames.Api => new HttpClient { BaseAddress = Stack.Api.BaseAddress },
+            ResourceNames.Platform => new HttpClient { BaseAddress = Stack.Platform.BaseAddress },
+            _ => new HttpClient { BaseAddress = Stack.WorkerAddress },
         };
 
         using var response = await client.SendAsync("xn--a", HttpMethod.Get, DocumentPath);
@@ -177,9 +178,9 @@ public sealed partial class ApiDocumentShould(StackFixture stack) : IAsyncLifeti
     {
         using var response = service switch
         {
-            ResourceNames.Api => await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, DocumentPath),
-            ResourceNames.Platform => await stack.Platform.GetAsync(DocumentPath),
-            _ => await new HttpClient { BaseAddress = stack.WorkerAddress }.GetAsync(DocumentPath),
+            ResourceNames.Api => await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Get, DocumentPath),
+            ResourceNames.Platform => await Stack.Platform.GetAsync(DocumentPath),
+            _ => await new HttpClient { BaseAddress = Stack.WorkerAddress }.GetAsync(DocumentPath),
         };
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();

@@ -12,7 +12,7 @@ namespace TatamiTech.IntegrationTests.ServiceDefaults.Paging;
 /// fails until it is given one below.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class EveryListParameterShould(StackFixture stack)
+public sealed class EveryListParameterShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     private const string DocumentPath = "/openapi/v1.json";
 
@@ -169,11 +169,11 @@ public sealed class EveryListParameterShould(StackFixture stack)
         switch (service)
         {
             case ResourceNames.Api:
-                return await stack.Api.SendAsync(stack.Alpha, HttpMethod.Get, pathAndQuery);
+                return await Stack.Api.SendAsync(Alpha, HttpMethod.Get, pathAndQuery);
             case ResourceNames.Platform:
-                return await stack.OperatorAsync(HttpMethod.Get, pathAndQuery);
+                return await Stack.OperatorAsync(HttpMethod.Get, pathAndQuery);
             default:
-                using (var worker = new HttpClient { BaseAddress = stack.WorkerAddress })
+                using (var worker = new HttpClient { BaseAddress = Stack.WorkerAddress })
                 {
                     return await worker.GetAsync(pathAndQuery);
                 }

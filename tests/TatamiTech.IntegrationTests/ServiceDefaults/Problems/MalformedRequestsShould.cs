@@ -10,7 +10,7 @@ namespace TatamiTech.IntegrationTests.ServiceDefaults.Problems;
 /// problem details with a reason, through the real stack (Kestrel, Development), never a 500.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class MalformedRequestsShould(StackFixture stack)
+public sealed class MalformedRequestsShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     /// <summary>Bodies that are not the JSON <c>POST /students</c> takes.</summary>
     public static TheoryData<string, string> MalformedBodies => new()
@@ -63,7 +63,7 @@ public sealed class MalformedRequestsShould(StackFixture stack)
     [InlineData("/students?pageSize=99999999999999999999")]
     public async Task AnswerBadRequestToAQueryValueThatDoesNotParse(string path)
     {
-        using var response = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Get, path);
+        using var response = await Stack.Api.SendAsync(Alpha, HttpMethod.Get, path);
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
     }
@@ -72,7 +72,7 @@ public sealed class MalformedRequestsShould(StackFixture stack)
     public async Task WriteNoErrorForAnyOfThem()
     {
         var logs = new LogCaptureProcessor();
-        await using var api = new InProcessApi(stack, logging: l => l.AddOpenTelemetry(o => o.AddProcessor(logs)));
+        await using var api = new InProcessApi(Stack, logging: l => l.AddOpenTelemetry(o => o.AddProcessor(logs)));
         using var client = api.CreateClient();
         logs.Records.Clear();
 
@@ -83,7 +83,7 @@ public sealed class MalformedRequestsShould(StackFixture stack)
             statuses.Add(response.StatusCode);
         }
 
-        using (var query = await client.SendAsync(stack.Alpha, HttpMethod.Get, "/reports/roster?from=2026-13-01&to=2026-13-02"))
+        using (var query = await client.SendAsync(Alpha, HttpMethod.Get, "/reports/roster?from=2026-13-01&to=2026-13-02"))
         {
             statuses.Add(query.StatusCode);
         }
@@ -93,11 +93,11 @@ public sealed class MalformedRequestsShould(StackFixture stack)
     }
 
     private Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, string body, string contentType) =>
-        stack.Api.SendAsync(RawRequest(method, path, body, contentType));
+        Stack.Api.SendAsync(RawRequest(method, path, body, contentType));
 
     private HttpRequestMessage RawRequest(HttpMethod method, string path, string body, string contentType)
     {
-        var request = ApiRequests.To(stack.Alpha.Host, method, path, TestTokens.For(stack.Alpha));
+        var request = ApiRequests.To(Alpha.Host, method, path, TestTokens.For(Alpha));
         request.Content = new StringContent(body, Encoding.UTF8);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         return request;

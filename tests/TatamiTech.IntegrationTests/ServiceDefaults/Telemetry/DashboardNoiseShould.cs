@@ -15,7 +15,7 @@ namespace TatamiTech.IntegrationTests.ServiceDefaults.Telemetry;
 /// probes and driver chatter stay out of the way, and a real failure still names its academy.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class DashboardNoiseShould(StackFixture stack)
+public sealed class DashboardNoiseShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     [Fact]
     public async Task LogNoErrorAndFailNoSpanForATakenEmail()
@@ -23,21 +23,21 @@ public sealed class DashboardNoiseShould(StackFixture stack)
         var spans = new List<Activity>();
         var logs = new LogCaptureProcessor();
         await using var api = new InProcessApi(
-            stack,
+            Stack,
             services: s => s.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(spans)),
             logging: l => l.AddOpenTelemetry(o => o.AddProcessor(logs)));
         using var client = api.CreateClient();
         var email = $"taken-{Guid.NewGuid():N}@example.com";
-        using var created = await client.SendAsync(stack.Alpha, HttpMethod.Post, "/students", Student("Ren", email));
-        using var other = await client.SendAsync(stack.Alpha, HttpMethod.Post, "/students", Student("Yui", $"x{email}"));
+        using var created = await client.SendAsync(Alpha, HttpMethod.Post, "/students", Student("Ren", email));
+        using var other = await client.SendAsync(Alpha, HttpMethod.Post, "/students", Student("Yui", $"x{email}"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal(HttpStatusCode.Created, other.StatusCode);
         logs.Records.Clear();
         spans.Clear();
 
-        using var duplicate = await client.SendAsync(stack.Alpha, HttpMethod.Post, "/students", Student("Mio", email));
+        using var duplicate = await client.SendAsync(Alpha, HttpMethod.Post, "/students", Student("Mio", email));
         using var update = await client.SendAsync(
-            stack.Alpha, HttpMethod.Put, other.Headers.Location!.ToString(), Student("Yui", email.ToUpperInvariant()));
+            Alpha, HttpMethod.Put, other.Headers.Location!.ToString(), Student("Yui", email.ToUpperInvariant()));
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, update.StatusCode);
         Assert.DoesNotContain(logs.Records, r => r.Level >= LogLevel.Warning);
@@ -49,7 +49,7 @@ public sealed class DashboardNoiseShould(StackFixture stack)
         {
             api.Services.GetRequiredService<TracerProvider>().ForceFlush();
             traces = Snapshot(spans)
-                .Where(s => s.Kind == ActivityKind.Server && s.GetTagItem(TenantTags.Slug) as string == stack.Alpha.Slug)
+                .Where(s => s.Kind == ActivityKind.Server && s.GetTagItem(TenantTags.Slug) as string == Alpha.Slug)
                 .Where(s => s.GetTagItem("http.response.status_code") is 409)
                 .Select(s => s.TraceId)
                 .ToHashSet();
@@ -69,7 +69,7 @@ public sealed class DashboardNoiseShould(StackFixture stack)
         var spans = new List<Activity>();
         var logs = new LogCaptureProcessor();
         await using var api = new InProcessApi(
-            stack,
+            Stack,
             services: s => s.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(spans)),
             logging: l => l.AddOpenTelemetry(o => o.AddProcessor(logs)),
             settings: DefaultCommandLogLevel);
@@ -94,7 +94,7 @@ public sealed class DashboardNoiseShould(StackFixture stack)
     {
         var logs = new LogCaptureProcessor();
         await using var api = new InProcessApi(
-            stack,
+            Stack,
             // A service that is not ready yet: its readiness check fails, the dashboard shows it, the logs stay quiet.
             services: s => s.AddHealthChecks().AddCheck("not-ready", () => HealthCheckResult.Unhealthy("Still starting.")),
             logging: l => l.AddOpenTelemetry(o => o.AddProcessor(logs)),
@@ -120,10 +120,10 @@ public sealed class DashboardNoiseShould(StackFixture stack)
             settings["Logging:LogLevel:Npgsql"] = npgsqlLevel;
         }
 
-        await using var api = new InProcessApi(stack, logging: l => l.AddOpenTelemetry(o => o.AddProcessor(logs)), settings: settings);
+        await using var api = new InProcessApi(Stack, logging: l => l.AddOpenTelemetry(o => o.AddProcessor(logs)), settings: settings);
         using var client = api.CreateClient();
 
-        using var response = await client.SendAsync(stack.Alpha, HttpMethod.Get, "/students");
+        using var response = await client.SendAsync(Alpha, HttpMethod.Get, "/students");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(expected, logs.Records.Any(r => r.Category.StartsWith("Npgsql", StringComparison.Ordinal)));
@@ -134,18 +134,18 @@ public sealed class DashboardNoiseShould(StackFixture stack)
     {
         var logs = new LogCaptureProcessor();
         await using var api = new InProcessApi(
-            stack,
+            Stack,
             // A fault no request can cause: the context cannot be built.
             services: s => s.AddScoped<TatamiDbContext>(_ => throw new InvalidOperationException("The context is out of order.")),
             logging: l => l.AddOpenTelemetry(o => o.AddProcessor(logs)));
         using var client = api.CreateClient();
 
-        using var response = await client.SendAsync(stack.Alpha, HttpMethod.Get, "/students");
+        using var response = await client.SendAsync(Alpha, HttpMethod.Get, "/students");
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var unhandled = Assert.Single(logs.Records, r => r.Level == LogLevel.Error);
         Assert.Contains("Diagnostics", unhandled.Category, StringComparison.Ordinal);
-        Assert.Equal(stack.Alpha.Slug, unhandled.Attributes[TenantTags.Slug]);
+        Assert.Equal(Alpha.Slug, unhandled.Attributes[TenantTags.Slug]);
     }
 
     /// <summary>InProcessApi raises EF's command records to Information for other tests; here they are the service's own.</summary>

@@ -4,18 +4,18 @@ namespace TatamiTech.IntegrationTests.Tenancy.AspNetCore.Authentication;
 
 /// <summary>Step 2: a token the API validates (issuer, audience, signature, lifetime), or 401 with a Bearer challenge.</summary>
 [Collection(StackCollection.Name)]
-public sealed class TokenValidationShould(StackFixture stack)
+public sealed class TokenValidationShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     [Fact]
     public async Task AskForATokenWhenThereIsNone()
     {
-        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students");
+        using var response = await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Get, "/students");
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.Unauthorized);
         Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
     }
 
-    public static TheoryData<string, Func<StackFixture, string>> InvalidTokens => new()
+    public static TheoryData<string, Func<AcademyPair, string>> InvalidTokens => new()
     {
         { "bad signature", s => TestTokens.Create(s.Alpha.Id.ToString(), signingKey: "another-signing-key-that-is-long-enough-0123") },
         { "expired", s => TestTokens.Create(s.Alpha.Id.ToString(), expires: DateTime.UtcNow.AddMinutes(-5)) },
@@ -27,9 +27,9 @@ public sealed class TokenValidationShould(StackFixture stack)
 
     [Theory]
     [MemberData(nameof(InvalidTokens))]
-    public async Task RefuseAnInvalidToken(string why, Func<StackFixture, string> token)
+    public async Task RefuseAnInvalidToken(string why, Func<AcademyPair, string> token)
     {
-        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", token(stack));
+        using var response = await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Get, "/students", token(Academies));
 
         Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{why}: got {(int)response.StatusCode}");
         await ProblemAssert.IsProblem(response, HttpStatusCode.Unauthorized);
@@ -38,7 +38,7 @@ public sealed class TokenValidationShould(StackFixture stack)
     [Fact]
     public async Task KeepTheApiFromStartingWithASharedKeyOutsideDevelopment()
     {
-        await using var api = new InProcessApi(stack, environment: "Production", allowSymmetricKey: false);
+        await using var api = new InProcessApi(Stack, environment: "Production", allowSymmetricKey: false);
 
         var refusal = await Assert.ThrowsAsync<InvalidOperationException>(api.StartAsync);
 

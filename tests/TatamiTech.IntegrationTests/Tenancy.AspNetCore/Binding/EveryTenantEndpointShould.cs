@@ -20,7 +20,7 @@ namespace TatamiTech.IntegrationTests.Tenancy.AspNetCore.Binding;
 /// anonymous callers, must be on the reviewed lists.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class EveryTenantEndpointShould(StackFixture stack) : IAsyncLifetime
+public sealed class EveryTenantEndpointShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     /// <summary>Reviewed: endpoints that serve no academy (probes).</summary>
     private static readonly string[] s_tenantAgnostic = ["GET /health", "GET /alive", "GET /openapi/{documentName}.json"];
@@ -46,11 +46,12 @@ public sealed class EveryTenantEndpointShould(StackFixture stack) : IAsyncLifeti
     private InProcessApi _api = null!;
     private Guid _victimStudent;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _api = new InProcessApi(stack);
+        await base.InitializeAsync();
+        _api = new InProcessApi(Stack);
         await _api.StartAsync();
-        using var created = await stack.Api.SendAsync(stack.Bravo, HttpMethod.Post, "/students", new
+        using var created = await Stack.Api.SendAsync(Bravo, HttpMethod.Post, "/students", new
         {
             firstName = "Victim", lastName = "Row", email = $"v{Guid.NewGuid():N}@example.com", beltRank = "white",
         });
@@ -58,7 +59,7 @@ public sealed class EveryTenantEndpointShould(StackFixture stack) : IAsyncLifeti
         _victimStudent = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
-    public async Task DisposeAsync() => await _api.DisposeAsync();
+    public override async Task DisposeAsync() => await _api.DisposeAsync();
 
     [Fact]
     public void OptOutOfTenancyOnlyOnTheReviewedLists()
@@ -88,7 +89,7 @@ public sealed class EveryTenantEndpointShould(StackFixture stack) : IAsyncLifeti
         var failures = new List<string>();
         foreach (var endpoint in Endpoints().Where(e => !e.Agnostic))
         {
-            using var response = await SendAsync(endpoint, TestTokens.For(stack.Bravo), _victimStudent);
+            using var response = await SendAsync(endpoint, TestTokens.For(Bravo), _victimStudent);
             Expect(failures, endpoint, response, HttpStatusCode.Forbidden);
         }
 
@@ -102,7 +103,7 @@ public sealed class EveryTenantEndpointShould(StackFixture stack) : IAsyncLifeti
         var failures = new List<string>();
         foreach (var endpoint in Endpoints().Where(e => !e.Agnostic && e.Pattern.Contains(":guid}", StringComparison.Ordinal)))
         {
-            using var response = await SendAsync(endpoint, TestTokens.For(stack.Alpha), _victimStudent);
+            using var response = await SendAsync(endpoint, TestTokens.For(Alpha), _victimStudent);
             Expect(failures, endpoint, response, HttpStatusCode.NotFound);
         }
 
@@ -148,14 +149,14 @@ public sealed class EveryTenantEndpointShould(StackFixture stack) : IAsyncLifeti
             path.Contains('{', StringComparison.Ordinal), $"{endpoint.Name}: no sample value for a route parameter; add one here.");
         path += s_queries.GetValueOrDefault(endpoint.Name, string.Empty);
 
-        var request = ApiRequests.To(stack.Alpha.Host, new HttpMethod(endpoint.Method), path, token);
+        var request = ApiRequests.To(Alpha.Host, new HttpMethod(endpoint.Method), path, token);
         if (endpoint.TakesBody)
         {
             Assert.True(s_bodies.TryGetValue(endpoint.Name, out var body), $"{endpoint.Name}: no sample body; add one here.");
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         }
 
-        return await stack.Api.SendAsync(request);
+        return await Stack.Api.SendAsync(request);
     }
 
     private static void Expect(List<string> failures, ApiEndpoint endpoint, HttpResponseMessage response, HttpStatusCode expected)
@@ -169,7 +170,7 @@ public sealed class EveryTenantEndpointShould(StackFixture stack) : IAsyncLifeti
     /// <summary>The victim's student and its promotions, read past the wall as the owner.</summary>
     private async Task<string> VictimRowAsync()
     {
-        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
+        await using var connection = new NpgsqlConnection(Stack.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT row_to_json(s)::text || " +
@@ -177,7 +178,7 @@ public sealed class EveryTenantEndpointShould(StackFixture stack) : IAsyncLifeti
             "FROM students s WHERE s.tenant_id = $1 AND s.id = $2",
             connection)
         {
-            Parameters = { new() { Value = stack.Bravo.Id }, new() { Value = _victimStudent } },
+            Parameters = { new() { Value = Bravo.Id }, new() { Value = _victimStudent } },
         };
         return (string?)await command.ExecuteScalarAsync() ?? "(the row is gone)";
     }

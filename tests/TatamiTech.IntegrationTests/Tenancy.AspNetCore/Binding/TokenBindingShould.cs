@@ -4,12 +4,12 @@ namespace TatamiTech.IntegrationTests.Tenancy.AspNetCore.Binding;
 
 /// <summary>Step 3: a valid token of this very tenant (403 otherwise); step 2, validation, has its own tests.</summary>
 [Collection(StackCollection.Name)]
-public sealed class TokenBindingShould(StackFixture stack)
+public sealed class TokenBindingShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     [Fact]
     public async Task ServeATokenOfTheHostTenant()
     {
-        using var response = await stack.Api.SendAsync(stack.Alpha, HttpMethod.Get, "/students");
+        using var response = await Stack.Api.SendAsync(Alpha, HttpMethod.Get, "/students");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -17,7 +17,7 @@ public sealed class TokenBindingShould(StackFixture stack)
     [Fact]
     public async Task RefuseTheOtherTenantsToken()
     {
-        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(stack.Bravo));
+        using var response = await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(Bravo));
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);
     }
@@ -25,7 +25,7 @@ public sealed class TokenBindingShould(StackFixture stack)
     [Fact]
     public async Task RefuseATokenWithoutATenant()
     {
-        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.Create(tenantId: null));
+        using var response = await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Get, "/students", TestTokens.Create(tenantId: null));
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);
     }
@@ -35,13 +35,13 @@ public sealed class TokenBindingShould(StackFixture stack)
     [InlineData("")]
     public async Task RefuseATokenWithAMalformedTenant(string tenantId)
     {
-        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.Create(tenantId));
+        using var response = await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Get, "/students", TestTokens.Create(tenantId));
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);
     }
 
     /// <summary>Tenant claims that are not exactly one string holding the academy's id.</summary>
-    public static TheoryData<string, Func<StackFixture, object>> AmbiguousTenantClaims => new()
+    public static TheoryData<string, Func<AcademyPair, object>> AmbiguousTenantClaims => new()
     {
         { "the host's academy first in an array", s => new[] { s.Alpha.Id.ToString(), s.Bravo.Id.ToString() } },
         { "the host's academy twice", s => new[] { s.Alpha.Id.ToString(), s.Alpha.Id.ToString() } },
@@ -61,20 +61,20 @@ public sealed class TokenBindingShould(StackFixture stack)
     [Fact]
     public async Task ServeTheTenantIdInItsCanonicalForm()
     {
-        var token = TestTokens.WithTenantClaim(stack.Alpha.Id.ToString("D"));
+        var token = TestTokens.WithTenantClaim(Alpha.Id.ToString("D"));
 
-        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", token);
+        using var response = await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Get, "/students", token);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Theory]
     [MemberData(nameof(AmbiguousTenantClaims))]
-    public async Task RefuseATokenUnlessItHoldsExactlyOneTenantIdString(string why, Func<StackFixture, object> claim)
+    public async Task RefuseATokenUnlessItHoldsExactlyOneTenantIdString(string why, Func<AcademyPair, object> claim)
     {
-        var token = TestTokens.WithTenantClaim(claim(stack));
+        var token = TestTokens.WithTenantClaim(claim(Academies));
 
-        using var response = await stack.Api.SendAsync(stack.Alpha.Host, HttpMethod.Get, "/students", token);
+        using var response = await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Get, "/students", token);
 
         Assert.True(response.StatusCode == HttpStatusCode.Forbidden, why);
         await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);
@@ -89,8 +89,8 @@ public sealed class TokenBindingShould(StackFixture stack)
     [InlineData("GET", "/no-such-route")]
     public async Task BindEveryRouteToTheTenant(string method, string path)
     {
-        using var response = await stack.Api.SendAsync(
-            stack.Alpha.Host, new HttpMethod(method), path, TestTokens.For(stack.Bravo),
+        using var response = await Stack.Api.SendAsync(
+            Alpha.Host, new HttpMethod(method), path, TestTokens.For(Bravo),
             body: method is "POST" or "PUT" ? new { } : null);
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);

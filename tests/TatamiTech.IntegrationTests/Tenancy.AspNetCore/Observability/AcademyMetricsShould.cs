@@ -12,40 +12,40 @@ namespace TatamiTech.IntegrationTests.Tenancy.AspNetCore.Observability;
 /// as measured by the API's own meters, and only when the setting allows it.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class AcademyMetricsShould(StackFixture stack)
+public sealed class AcademyMetricsShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     private const string RequestDuration = "http.server.request.duration";
 
     [Fact]
     public async Task PutTheAcademyOnRequestDurationsAndRefusals()
     {
-        await using var api = new InProcessApi(stack);
+        await using var api = new InProcessApi(Stack);
         using var measurements = new Measurements(api, RequestDuration, TenancyTelemetry.RejectionsInstrument);
         using var client = api.CreateClient();
 
-        using var served = await client.SendAsync(stack.Alpha, HttpMethod.Get, "/students");
+        using var served = await client.SendAsync(Alpha, HttpMethod.Get, "/students");
         using var refused = await client.SendAsync(
-            ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(stack.Bravo)));
+            ApiRequests.To(Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(Bravo)));
 
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Contains(measurements.Of(RequestDuration), tags => tags.GetValueOrDefault(TenantTags.Slug) == stack.Alpha.Slug
+        Assert.Contains(measurements.Of(RequestDuration), tags => tags.GetValueOrDefault(TenantTags.Slug) == Alpha.Slug
             && tags.GetValueOrDefault("http.response.status_code") == "200");
-        Assert.Contains(measurements.Of(RequestDuration), tags => tags.GetValueOrDefault(TenantTags.Slug) == stack.Alpha.Slug
+        Assert.Contains(measurements.Of(RequestDuration), tags => tags.GetValueOrDefault(TenantTags.Slug) == Alpha.Slug
             && tags.GetValueOrDefault("http.response.status_code") == "403");
         Assert.Contains(measurements.Of(TenancyTelemetry.RejectionsInstrument), tags =>
-            tags.GetValueOrDefault(TenantTags.Slug) == stack.Alpha.Slug && tags.GetValueOrDefault("reason") == "token_tenant_mismatch");
+            tags.GetValueOrDefault(TenantTags.Slug) == Alpha.Slug && tags.GetValueOrDefault("reason") == "token_tenant_mismatch");
     }
 
     [Fact]
     public async Task NameNoAcademyWhenTurnedOffOrUnknown()
     {
         await using var api = new InProcessApi(
-            stack, settings: new Dictionary<string, string> { ["Tenancy:Metrics:TagAcademy"] = "false" });
+            Stack, settings: new Dictionary<string, string> { ["Tenancy:Metrics:TagAcademy"] = "false" });
         using var measurements = new Measurements(api, RequestDuration, TenancyTelemetry.RejectionsInstrument);
         using var client = api.CreateClient();
 
-        using var served = await client.SendAsync(stack.Alpha, HttpMethod.Get, "/students");
+        using var served = await client.SendAsync(Alpha, HttpMethod.Get, "/students");
         using var unknown = await client.SendAsync(ApiRequests.To("nosuchacademy.localhost", HttpMethod.Get, "/students"));
 
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);

@@ -13,17 +13,18 @@ namespace TatamiTech.IntegrationTests.Tenancy.AspNetCore.Observability;
 /// every log record of the request; refusals as warnings naming both sides, counted by reason.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class TenantTelemetryShould(StackFixture stack) : IAsyncLifetime
+public sealed class TenantTelemetryShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     private readonly List<Activity> _spans = [];
     private readonly LogCaptureProcessor _logs = new();
     private InProcessApi _api = null!;
     private HttpClient _client = null!;
 
-    public Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
+        await base.InitializeAsync();
         _api = new InProcessApi(
-            stack,
+            Stack,
             services: s =>
             {
                 s.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(_spans));
@@ -36,10 +37,9 @@ public sealed class TenantTelemetryShould(StackFixture stack) : IAsyncLifetime
         // Start-up (migrations, demo data) logs and traces under other tenants: keep only what tests cause.
         _logs.Records.Clear();
         _spans.Clear();
-        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         _client.Dispose();
         await _api.DisposeAsync();
@@ -49,27 +49,27 @@ public sealed class TenantTelemetryShould(StackFixture stack) : IAsyncLifetime
     public async Task TagTheRequestSpanAndItsDatabaseSpansWithTheTenant()
     {
         using var response = await _client.SendAsync(
-            ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(stack.Alpha)));
+            ApiRequests.To(Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(Alpha)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         bool IsRequestSpan(Activity s) => s.Kind == ActivityKind.Server && s.DisplayName.Contains("/students", StringComparison.Ordinal);
         await FlushUntilAsync(() => _spans.Any(IsRequestSpan));
 
         var server = Assert.Single(_spans, IsRequestSpan);
-        Assert.Equal(stack.Alpha.Slug, server.GetTagItem(TenantTags.Slug));
+        Assert.Equal(Alpha.Slug, server.GetTagItem(TenantTags.Slug));
         // The tenant lookup itself runs before the tenant is known; every query after it is tagged.
         var database = _spans
             .Where(s => s.TraceId == server.TraceId && s.Source.Name == "Npgsql")
             .Where(s => s.Tags.Any(t => t.Value?.Contains("FROM students", StringComparison.Ordinal) == true))
             .ToList();
         Assert.NotEmpty(database);
-        Assert.All(database, s => Assert.Equal(stack.Alpha.Slug, s.GetTagItem(TenantTags.Slug)));
+        Assert.All(database, s => Assert.Equal(Alpha.Slug, s.GetTagItem(TenantTags.Slug)));
     }
 
     [Fact]
     public async Task PutTheTenantOnEveryLogRecordOfTheRequest()
     {
         using var response = await _client.SendAsync(
-            ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students?q=telemetry", TestTokens.For(stack.Alpha)));
+            ApiRequests.To(Alpha.Host, HttpMethod.Get, "/students?q=telemetry", TestTokens.For(Alpha)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         // EF Core logs each command at Information inside the request (set so by InProcessApi).
@@ -80,8 +80,8 @@ public sealed class TenantTelemetryShould(StackFixture stack) : IAsyncLifetime
         Assert.NotEmpty(commands);
         Assert.All(commands, r =>
         {
-            Assert.Equal(stack.Alpha.Slug, r.Attributes[TenantTags.Slug]);
-            Assert.Equal(stack.Alpha.Id.ToString(), r.Attributes[TenantTags.Id]);
+            Assert.Equal(Alpha.Slug, r.Attributes[TenantTags.Slug]);
+            Assert.Equal(Alpha.Id.ToString(), r.Attributes[TenantTags.Id]);
         });
     }
 
@@ -91,14 +91,14 @@ public sealed class TenantTelemetryShould(StackFixture stack) : IAsyncLifetime
         using var counter = new RejectionCounter();
 
         using var response = await _client.SendAsync(
-            ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(stack.Bravo, "intruder")));
+            ApiRequests.To(Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(Bravo, "intruder")));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var warning = Assert.Single(
             _logs.Records, r => r.Level == LogLevel.Warning && r.Message.Contains("intruder", StringComparison.Ordinal));
-        Assert.Contains(stack.Bravo.Id.ToString(), warning.Message);
-        Assert.Contains(stack.Alpha.Slug, warning.Message);
-        Assert.Equal(stack.Alpha.Slug, warning.Attributes[TenantTags.Slug]);
+        Assert.Contains(Bravo.Id.ToString(), warning.Message);
+        Assert.Contains(Alpha.Slug, warning.Message);
+        Assert.Equal(Alpha.Slug, warning.Attributes[TenantTags.Slug]);
         Assert.True(counter.Count("token_tenant_mismatch") >= 1);
     }
 
@@ -109,16 +109,16 @@ public sealed class TenantTelemetryShould(StackFixture stack) : IAsyncLifetime
         var unknown = $"nosuch{Guid.NewGuid():N}"[..20];
 
         using var unknownResponse = await _client.SendAsync(ApiRequests.To($"{unknown}.localhost", HttpMethod.Get, "/students"));
-        using var conflict = ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(stack.Alpha));
-        conflict.Headers.Add("X-Tenant", stack.Bravo.Slug);
+        using var conflict = ApiRequests.To(Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(Alpha));
+        conflict.Headers.Add("X-Tenant", Bravo.Slug);
         using var conflictResponse = await _client.SendAsync(conflict);
 
         Assert.Equal(HttpStatusCode.NotFound, unknownResponse.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, conflictResponse.StatusCode);
         Assert.Contains(_logs.Records, r => r.Level == LogLevel.Warning && r.Message.Contains(unknown, StringComparison.Ordinal));
         Assert.Contains(_logs.Records, r => r.Level == LogLevel.Warning
-            && r.Message.Contains(stack.Alpha.Slug, StringComparison.Ordinal)
-            && r.Message.Contains(stack.Bravo.Slug, StringComparison.Ordinal));
+            && r.Message.Contains(Alpha.Slug, StringComparison.Ordinal)
+            && r.Message.Contains(Bravo.Slug, StringComparison.Ordinal));
         Assert.True(counter.Count("unknown_tenant") >= 1);
         Assert.True(counter.Count("header_conflict") >= 1);
     }

@@ -7,12 +7,12 @@ namespace TatamiTech.IntegrationTests.Tenancy.AspNetCore.RateLimiting;
 /// /64, and the address a known proxy forwards, never one a client merely claims.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class AddressBudgetShould(StackFixture stack)
+public sealed class AddressBudgetShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     [Fact]
     public async Task RefuseAnAddressPastItsLimitWhileAnotherAddressIsServed()
     {
-        await using var api = LimitedApi.Create(stack, address: (1, 3));
+        await using var api = LimitedApi.Create(Stack, address: (1, 3));
         using var client = api.CreateClient();
 
         var first = await StatusesAsync(client, "198.51.100.7", 6);
@@ -26,7 +26,7 @@ public sealed class AddressBudgetShould(StackFixture stack)
     [Fact]
     public async Task ChargeOneIPv6NetworkOfSixtyFourBitsAsOneAddress()
     {
-        await using var api = LimitedApi.Create(stack, address: (1, 3));
+        await using var api = LimitedApi.Create(Stack, address: (1, 3));
         using var client = api.CreateClient();
 
         var sameNetwork = new List<HttpStatusCode>();
@@ -44,7 +44,7 @@ public sealed class AddressBudgetShould(StackFixture stack)
     [Fact]
     public async Task IgnoreForwardedAddressesUnlessTheProxyIsKnown()
     {
-        await using var api = LimitedApi.Create(stack, address: (1, 3));
+        await using var api = LimitedApi.Create(Stack, address: (1, 3));
         using var client = api.CreateClient();
 
         // Every request claims another client; none is believed, so all are the one caller's.
@@ -56,7 +56,7 @@ public sealed class AddressBudgetShould(StackFixture stack)
     [Fact]
     public async Task ChargeTheForwardedAddressWhenTheProxyIsKnown()
     {
-        await using var api = LimitedApi.Create(stack, address: (1, 3), settings: new Dictionary<string, string>
+        await using var api = LimitedApi.Create(Stack, address: (1, 3), settings: new Dictionary<string, string>
         {
             ["ForwardedHeaders:KnownProxies:0"] = LimitedApi.DefaultCaller,
         });
@@ -72,13 +72,13 @@ public sealed class AddressBudgetShould(StackFixture stack)
     [Fact]
     public async Task RefuseAnAddressThatMintsTooManyDevelopmentTokens()
     {
-        await using var api = LimitedApi.Create(stack, address: (1, 3));
+        await using var api = LimitedApi.Create(Stack, address: (1, 3));
         using var client = api.CreateClient();
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 6; i++)
         {
-            using var response = await client.SendAsync(stack.Alpha.Host, HttpMethod.Post, "/dev/tokens", body: new { subject = "x" });
+            using var response = await client.SendAsync(Alpha.Host, HttpMethod.Post, "/dev/tokens", body: new { subject = "x" });
             statuses.Add(response.StatusCode);
         }
 
@@ -91,7 +91,7 @@ public sealed class AddressBudgetShould(StackFixture stack)
         var statuses = new HttpStatusCode[count];
         for (var i = 0; i < count; i++)
         {
-            using var request = LimitedApi.From(peer, ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students"));
+            using var request = LimitedApi.From(peer, ApiRequests.To(Alpha.Host, HttpMethod.Get, "/students"));
             if (forwardedFor is not null)
             {
                 request.Headers.Add("X-Forwarded-For", forwardedFor(i + 1));

@@ -10,7 +10,7 @@ namespace TatamiTech.IntegrationTests.Tenancy.AspNetCore.RateLimiting;
 /// if it were charged there.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class MembersBudgetShould(StackFixture stack)
+public sealed class MembersBudgetShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     /// <summary>How many requests the flood has sent before the members are sampled, and the size of the members' own flood.</summary>
     private const int FloodRequests = 300;
@@ -21,7 +21,7 @@ public sealed class MembersBudgetShould(StackFixture stack)
     [MemberData(nameof(Floods))]
     public async Task ServeTheMembersWhileOutsidersFloodTheirAcademy(string flood)
     {
-        await using var api = LimitedApi.Create(stack, members: (20, 20), strangers: (5, 5), address: (5, 5));
+        await using var api = LimitedApi.Create(Stack, members: (20, 20), strangers: (5, 5), address: (5, 5));
         using var client = api.CreateClient();
         var outsiders = new ConcurrentBag<HttpStatusCode>();
         using var membersDone = new CancellationTokenSource();
@@ -43,7 +43,7 @@ public sealed class MembersBudgetShould(StackFixture stack)
 
         for (var i = 0; i < 15; i++)
         {
-            using var response = await client.SendAsync(stack.Alpha, HttpMethod.Get, "/students?pageSize=1");
+            using var response = await client.SendAsync(Alpha, HttpMethod.Get, "/students?pageSize=1");
             members.Add(response.StatusCode);
             await Task.Delay(80);
         }
@@ -60,7 +60,7 @@ public sealed class MembersBudgetShould(StackFixture stack)
     [Fact]
     public async Task RefuseOnlyTheAcademyWhoseMembersSendPastTheirLimit()
     {
-        await using var api = LimitedApi.Create(stack, members: (20, 20));
+        await using var api = LimitedApi.Create(Stack, members: (20, 20));
         using var client = api.CreateClient();
         var alpha = new ConcurrentBag<(HttpStatusCode Status, TimeSpan? RetryAfter)>();
 
@@ -68,13 +68,13 @@ public sealed class MembersBudgetShould(StackFixture stack)
         var flooding = Parallel.ForAsync(0, FloodRequests, new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (_, ct) =>
         {
             using var response = await client.SendAsync(
-                ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students?pageSize=1", TestTokens.For(stack.Alpha)), ct);
+                ApiRequests.To(Alpha.Host, HttpMethod.Get, "/students?pageSize=1", TestTokens.For(Alpha)), ct);
             alpha.Add((response.StatusCode, response.Headers.RetryAfter?.Delta));
         });
         var bravo = new List<HttpStatusCode>();
         for (var i = 0; i < 15; i++)
         {
-            using var response = await client.SendAsync(stack.Bravo, HttpMethod.Get, "/students?pageSize=1");
+            using var response = await client.SendAsync(Bravo, HttpMethod.Get, "/students?pageSize=1");
             bravo.Add(response.StatusCode);
             await Task.Delay(80);
         }
@@ -91,17 +91,17 @@ public sealed class MembersBudgetShould(StackFixture stack)
     [Fact]
     public async Task AnswerTooManyRequestsWithProblemDetails()
     {
-        await using var api = LimitedApi.Create(stack, members: (1, 1));
+        await using var api = LimitedApi.Create(Stack, members: (1, 1));
         using var client = api.CreateClient();
 
-        using var first = await client.SendAsync(stack.Alpha, HttpMethod.Get, "/students?pageSize=1");
+        using var first = await client.SendAsync(Alpha, HttpMethod.Get, "/students?pageSize=1");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
 
         // One permit a second: of the next few requests in a row, one is refused.
         HttpResponseMessage? refused = null;
         for (var i = 0; i < 5 && refused is null; i++)
         {
-            var response = await client.SendAsync(stack.Alpha, HttpMethod.Get, "/students?pageSize=1");
+            var response = await client.SendAsync(Alpha, HttpMethod.Get, "/students?pageSize=1");
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 refused = response;
@@ -123,12 +123,12 @@ public sealed class MembersBudgetShould(StackFixture stack)
 
     private HttpRequestMessage FloodRequest(string flood, int i) => flood switch
     {
-        "anonymous" => ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students?pageSize=1"),
-        "another academy's token" => ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students?pageSize=1", TestTokens.For(stack.Bravo)),
+        "anonymous" => ApiRequests.To(Alpha.Host, HttpMethod.Get, "/students?pageSize=1"),
+        "another academy's token" => ApiRequests.To(Alpha.Host, HttpMethod.Get, "/students?pageSize=1", TestTokens.For(Bravo)),
         "a token that does not validate" => ApiRequests.To(
-            stack.Alpha.Host, HttpMethod.Get, "/students?pageSize=1", TestTokens.For(stack.Alpha)[..^4] + "AAAA"),
+            Alpha.Host, HttpMethod.Get, "/students?pageSize=1", TestTokens.For(Alpha)[..^4] + "AAAA"),
         "many addresses" => LimitedApi.From(
-            $"203.0.113.{i % 250}", ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students?pageSize=1")),
+            $"203.0.113.{i % 250}", ApiRequests.To(Alpha.Host, HttpMethod.Get, "/students?pageSize=1")),
         _ => throw new ArgumentOutOfRangeException(nameof(flood), flood, null),
     };
 }

@@ -4,7 +4,7 @@ namespace TatamiTech.IntegrationTests.Tenancy.AspNetCore.Resolution;
 
 /// <summary>Step 1: the host names a known tenant, or the request goes nowhere (404, fail closed).</summary>
 [Collection(StackCollection.Name)]
-public sealed class HostResolutionShould(StackFixture stack)
+public sealed class HostResolutionShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     [Theory]
     [InlineData("{0}.localhost")]
@@ -12,9 +12,9 @@ public sealed class HostResolutionShould(StackFixture stack)
     [InlineData("{0}.localhost.")]
     public async Task ServeAKnownTenantHostWrittenAnyWay(string hostFormat)
     {
-        var host = string.Format(System.Globalization.CultureInfo.InvariantCulture, hostFormat, stack.Alpha.Slug.ToUpperInvariant());
+        var host = string.Format(System.Globalization.CultureInfo.InvariantCulture, hostFormat, Alpha.Slug.ToUpperInvariant());
 
-        using var response = await stack.Api.SendAsync(host, HttpMethod.Get, "/students", TestTokens.For(stack.Alpha));
+        using var response = await Stack.Api.SendAsync(host, HttpMethod.Get, "/students", TestTokens.For(Alpha));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -34,7 +34,7 @@ public sealed class HostResolutionShould(StackFixture stack)
     public async Task AnswerNotFoundWhenTheHostNamesNoKnownTenant(string host)
     {
         // Even with a valid token of a real tenant: the host decides, and it names none.
-        using var response = await stack.Api.SendAsync(host, HttpMethod.Get, "/students", TestTokens.For(stack.Alpha));
+        using var response = await Stack.Api.SendAsync(host, HttpMethod.Get, "/students", TestTokens.For(Alpha));
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.NotFound);
     }
@@ -42,8 +42,8 @@ public sealed class HostResolutionShould(StackFixture stack)
     [Fact]
     public async Task AnswerAnUnknownTenantExactlyAsAHostThatNamesNone()
     {
-        using var unknown = await stack.Api.SendAsync("nosuchacademy.localhost", HttpMethod.Get, "/students");
-        using var none = await stack.Api.SendAsync("evil.example.com", HttpMethod.Get, "/students");
+        using var unknown = await Stack.Api.SendAsync("nosuchacademy.localhost", HttpMethod.Get, "/students");
+        using var none = await Stack.Api.SendAsync("evil.example.com", HttpMethod.Get, "/students");
 
         var a = await ProblemAssert.IsProblem(unknown, HttpStatusCode.NotFound);
         var b = await ProblemAssert.IsProblem(none, HttpStatusCode.NotFound);
@@ -55,9 +55,9 @@ public sealed class HostResolutionShould(StackFixture stack)
     public async Task NestTheOtherTenantUnderNoTenant()
     {
         // alpha.bravo.localhost must not resolve to either academy.
-        var host = $"{stack.Alpha.Slug}.{stack.Bravo.Slug}.localhost";
+        var host = $"{Alpha.Slug}.{Bravo.Slug}.localhost";
 
-        using var response = await stack.Api.SendAsync(host, HttpMethod.Get, "/students", TestTokens.For(stack.Bravo));
+        using var response = await Stack.Api.SendAsync(host, HttpMethod.Get, "/students", TestTokens.For(Bravo));
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.NotFound);
     }
@@ -65,7 +65,7 @@ public sealed class HostResolutionShould(StackFixture stack)
     [Fact]
     public async Task LeaveHealthProbesOutsideTenancy()
     {
-        using var response = await stack.Api.SendAsync("localhost", HttpMethod.Get, "/health");
+        using var response = await Stack.Api.SendAsync("localhost", HttpMethod.Get, "/health");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

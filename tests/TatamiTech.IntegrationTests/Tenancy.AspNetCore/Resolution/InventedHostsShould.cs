@@ -16,7 +16,7 @@ namespace TatamiTech.IntegrationTests.Tenancy.AspNetCore.Resolution;
 /// flood of them to exhaust, one warning per address and second.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class InventedHostsShould(StackFixture stack)
+public sealed class InventedHostsShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     [Fact]
     public async Task AnswerAFloodOfInventedHostsFromMemoryWhileRealAcademiesResolve()
@@ -24,12 +24,12 @@ public sealed class InventedHostsShould(StackFixture stack)
         var directory = new CountingDirectory();
         var logs = new LogCaptureProcessor();
         await using var api = LimitedApi.Create(
-            stack,
+            Stack,
             address: (1, 1),
             services: s => s.AddSingleton<ITenantDirectory>(p => directory.Over(p)),
             logging: l => l.AddOpenTelemetry(o => o.AddProcessor(logs)));
         using var client = api.CreateClient();
-        using (var warm = await client.SendAsync(stack.Alpha, HttpMethod.Get, "/students?pageSize=1"))
+        using (var warm = await client.SendAsync(Alpha, HttpMethod.Get, "/students?pageSize=1"))
         {
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }
@@ -44,7 +44,7 @@ public sealed class InventedHostsShould(StackFixture stack)
             invented.Add(response.StatusCode);
         });
         var real = new List<HttpStatusCode>();
-        foreach (var academy in new[] { stack.Alpha, stack.Bravo, stack.Alpha, stack.Bravo })
+        foreach (var academy in new[] { Alpha, Bravo, Alpha, Bravo })
         {
             using var response = await client.SendAsync(academy, HttpMethod.Get, "/students?pageSize=1");
             real.Add(response.StatusCode);

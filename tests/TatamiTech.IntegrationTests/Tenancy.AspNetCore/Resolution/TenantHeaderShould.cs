@@ -10,15 +10,15 @@ namespace TatamiTech.IntegrationTests.Tenancy.AspNetCore.Resolution;
 /// disagreeing header is refused.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class TenantHeaderShould(StackFixture stack)
+public sealed class TenantHeaderShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     [Fact]
     public async Task ServeAnInternalCallerThatNamesItsTenantInTheHeader()
     {
-        using var request = ApiRequests.To("localhost", HttpMethod.Get, "/students", TestTokens.For(stack.Alpha));
-        request.Headers.Add("X-Tenant", stack.Alpha.Slug);
+        using var request = ApiRequests.To("localhost", HttpMethod.Get, "/students", TestTokens.For(Alpha));
+        request.Headers.Add("X-Tenant", Alpha.Slug);
 
-        using var response = await stack.Api.SendAsync(request);
+        using var response = await Stack.Api.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -39,10 +39,10 @@ public sealed class TenantHeaderShould(StackFixture stack)
     public async Task RefuseAHeaderThatDisagreesWithTheHostOrTheToken(string combination, bool onAlphaHost, string tokenOf, string header)
     {
         using var request = ApiRequests.To(
-            onAlphaHost ? stack.Alpha.Host : "localhost", HttpMethod.Get, "/students", TestTokens.For(Academy(tokenOf)));
+            onAlphaHost ? Alpha.Host : "localhost", HttpMethod.Get, "/students", TestTokens.For(Academy(tokenOf)));
         request.Headers.Add("X-Tenant", Academy(header).Slug);
 
-        using var response = await stack.Api.SendAsync(request);
+        using var response = await Stack.Api.SendAsync(request);
 
         Assert.True(response.StatusCode == HttpStatusCode.Forbidden, combination);
         await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden);
@@ -51,10 +51,10 @@ public sealed class TenantHeaderShould(StackFixture stack)
     [Fact]
     public async Task AcceptAHeaderThatAgreesWithTheHost()
     {
-        using var request = ApiRequests.To(stack.Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(stack.Alpha));
-        request.Headers.Add("X-Tenant", stack.Alpha.Slug.ToUpperInvariant());
+        using var request = ApiRequests.To(Alpha.Host, HttpMethod.Get, "/students", TestTokens.For(Alpha));
+        request.Headers.Add("X-Tenant", Alpha.Slug.ToUpperInvariant());
 
-        using var response = await stack.Api.SendAsync(request);
+        using var response = await Stack.Api.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -66,10 +66,10 @@ public sealed class TenantHeaderShould(StackFixture stack)
     public async Task AnswerNotFoundToTheHeaderOnAHostThatIsNotARootDomain(string host)
     {
         // A page elsewhere that points its own name at this service (DNS rebinding) cannot name an academy.
-        using var request = ApiRequests.To(host, HttpMethod.Get, "/students", TestTokens.For(stack.Alpha));
-        request.Headers.Add("X-Tenant", stack.Alpha.Slug);
+        using var request = ApiRequests.To(host, HttpMethod.Get, "/students", TestTokens.For(Alpha));
+        request.Headers.Add("X-Tenant", Alpha.Slug);
 
-        using var response = await stack.Api.SendAsync(request);
+        using var response = await Stack.Api.SendAsync(request);
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.NotFound);
     }
@@ -77,10 +77,10 @@ public sealed class TenantHeaderShould(StackFixture stack)
     [Fact]
     public async Task IgnoreTheHeaderOfACallerOutsideTheTrustedNetworks()
     {
-        await using var api = new InProcessApi(stack, services: s => s.AddSingleton<IStartupFilter>(new CallerAddress("203.0.113.7")));
+        await using var api = new InProcessApi(Stack, services: s => s.AddSingleton<IStartupFilter>(new CallerAddress("203.0.113.7")));
         using var client = api.CreateClient();
-        using var request = ApiRequests.To("localhost", HttpMethod.Get, "/students", TestTokens.For(stack.Alpha));
-        request.Headers.Add("X-Tenant", stack.Alpha.Slug);
+        using var request = ApiRequests.To("localhost", HttpMethod.Get, "/students", TestTokens.For(Alpha));
+        request.Headers.Add("X-Tenant", Alpha.Slug);
 
         using var response = await client.SendAsync(request);
 
@@ -90,13 +90,13 @@ public sealed class TenantHeaderShould(StackFixture stack)
     [Fact]
     public async Task RefuseAHeaderNamingAnUnknownTenant()
     {
-        using var request = ApiRequests.To("localhost", HttpMethod.Get, "/students", TestTokens.For(stack.Alpha));
+        using var request = ApiRequests.To("localhost", HttpMethod.Get, "/students", TestTokens.For(Alpha));
         request.Headers.Add("X-Tenant", "nosuchacademy");
 
-        using var response = await stack.Api.SendAsync(request);
+        using var response = await Stack.Api.SendAsync(request);
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.NotFound);
     }
 
-    private TestTenant Academy(string name) => name == "alpha" ? stack.Alpha : stack.Bravo;
+    private TestTenant Academy(string name) => name == "alpha" ? Alpha : Bravo;
 }

@@ -13,21 +13,21 @@ namespace TatamiTech.IntegrationTests.Tenancy.AspNetCore.Resolution;
 /// Retry-After after a short wait, and the service is not ready.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class UnreadDirectoryShould(StackFixture stack)
+public sealed class UnreadDirectoryShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     [Fact]
     public async Task AnswerUnavailableAndFailReadinessUntilTheDirectoryIsRead()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var api = new InProcessApi(
-            stack,
+            Stack,
             waitForDirectory: false,
             services: s => s.AddSingleton<ITenantDirectory>(p =>
                 new GatedDirectory(new NpgsqlTenantDirectory(p.GetRequiredService<NpgsqlDataSource>()), gate.Task)),
             settings: new Dictionary<string, string> { ["Tenancy:DirectoryLoadWait"] = "00:00:00.200" });
         using var client = api.CreateClient();
 
-        using (var early = await client.SendAsync(stack.Alpha, HttpMethod.Get, "/students?pageSize=1"))
+        using (var early = await client.SendAsync(Alpha, HttpMethod.Get, "/students?pageSize=1"))
         using (var health = await client.GetAsync(ServicePaths.Health))
         {
             await ProblemAssert.IsProblem(early, HttpStatusCode.ServiceUnavailable);
@@ -38,7 +38,7 @@ public sealed class UnreadDirectoryShould(StackFixture stack)
         gate.SetResult();
         await api.Services.GetRequiredService<TenantCatalog>().Loaded.WaitAsync(TimeSpan.FromSeconds(30));
 
-        using var served = await client.SendAsync(stack.Alpha, HttpMethod.Get, "/students?pageSize=1");
+        using var served = await client.SendAsync(Alpha, HttpMethod.Get, "/students?pageSize=1");
         using var ready = await client.GetAsync(ServicePaths.Health);
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);

@@ -5,7 +5,7 @@ namespace TatamiTech.IntegrationTests.Worker.Roster;
 
 /// <summary>The Worker's "run now": only for a caller with the key, answering counts, one run pending at most.</summary>
 [Collection(StackCollection.Name)]
-public sealed class RosterRunNowShould(StackFixture stack)
+public sealed class RosterRunNowShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     [Theory]
     [InlineData(null)]
@@ -14,7 +14,7 @@ public sealed class RosterRunNowShould(StackFixture stack)
     [InlineData(StackFixture.WorkerRunKey + "x")]
     public async Task RefuseACallerWithoutTheKey(string? key)
     {
-        using var response = await stack.RunRosterNowAsync(key);
+        using var response = await Stack.RunRosterNowAsync(key);
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.Unauthorized);
     }
@@ -22,12 +22,12 @@ public sealed class RosterRunNowShould(StackFixture stack)
     [Fact]
     public async Task AnswerCountsAndNameNoAcademy()
     {
-        using var response = await stack.RunRosterNowAsync();
+        using var response = await Stack.RunRosterNowAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         AssertCountsAddUp(JsonDocument.Parse(body).RootElement);
-        Assert.DoesNotContain(stack.Alpha.Slug, body, StringComparison.Ordinal);
+        Assert.DoesNotContain(Alpha.Slug, body, StringComparison.Ordinal);
         Assert.DoesNotContain("goldentiger", body, StringComparison.Ordinal);
     }
 
@@ -35,7 +35,7 @@ public sealed class RosterRunNowShould(StackFixture stack)
     public async Task AnswerCallsMadeTogetherEachWithTheSummaryOfARun()
     {
         // Which calls share a run depends on timing here; RosterSchedulerShould holds a run open to check that.
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => stack.RunRosterNowAsync()));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Stack.RunRosterNowAsync()));
 
         foreach (var response in responses)
         {
