@@ -79,7 +79,7 @@ public sealed class ExportedTelemetryShould(StackFixture stack)
     }
 
     [Fact]
-    public async Task CarryEachAcademyOnTheWorkersExportedSpans()
+    public async Task CarryEachAcademyOnTheWorkersExportedSpansAndCountTheRun()
     {
         var academy = await stack.CreateServedAcademyAsync("otel-worker");
 
@@ -91,6 +91,10 @@ public sealed class ExportedTelemetryShould(StackFixture stack)
                 () => stack.Telemetry.Spans.Any(s => s.Service == ResourceNames.Worker && s[TenantTags.Slug] == academy.Slug),
                 TimeSpan.FromSeconds(60)),
             "No exported span of the Worker carried the academy.");
+        Assert.True(
+            await OtlpCollector.WaitUntilAsync(() => new[] { "tatamitech.roster.tenants_processed", "tatamitech.roster.run.duration" }
+                .All(metric => stack.Telemetry.MetricPoints.Any(p => p.Service == ResourceNames.Worker && p.Metric == metric && p.Value >= 1))),
+            "The Worker's run was not counted on its exported metrics.");
     }
 
     private string Received() =>
