@@ -1,3 +1,4 @@
+using TatamiTech.Data.Wall;
 using TatamiTech.Names;
 using TatamiTech.Platform.Academies;
 using TatamiTech.Tenancy.AspNetCore.Resolution;
@@ -14,6 +15,8 @@ public static class PlatformData
                 $"Connection string '{ConnectionNames.Platform}' is missing. Run the stack through TatamiTech.AppHost, " +
                 $"or set {ConfigurationKeys.ConnectionString(ConnectionNames.Platform)}.");
         builder.Services.AddNpgsqlDataSource(connectionString);
+        // Not ready while the wall's setting does not reach the statements it guards (exports, erasure).
+        builder.Services.AddHealthChecks().AddCheck<TenantWallCheck>(TenantWallCheck.Name);
         // The root domains, whose labels no academy may take.
         builder.Services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.SectionName);
         builder.Services.AddSingleton<AcademyStore>();

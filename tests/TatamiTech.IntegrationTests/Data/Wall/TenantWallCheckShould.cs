@@ -1,0 +1,95 @@
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using TatamiTech.Data.Wall;
+using TatamiTech.IntegrationTests.Infrastructure;
+using TatamiTech.Names;
+
+namespace TatamiTech.IntegrationTests.Data.Wall;
+
+/// <summary>
+/// The readiness check that keeps a process whose wall does not work out of service. Its failing case is a database
+/// of its own whose <c>app_set_tenant</c> sets nothing where the statement runs, as on a distributed database whose
+/// coordinator's setting never reaches the workers; the services' own database passes, and so does every service's
+/// /health on the stack.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class TenantWallCheckShould(StackFixture stack)
+{
+    [Fact]
+    public async Task PassOnTheServicesDatabaseAsTheirRole()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(stack.RuntimeConnectionString);
+
+        var result = await new TenantWallCheck(dataSource).CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+    }
+
+    [Theory]
+    [InlineData("the setting is never made", "SELECT 1")]
+    [InlineData("the setting is made under another name", "SELECT set_config('app.academy', tenant::text, true)")]
+    [InlineData("the setting is made for another academy", "SELECT set_config('app.tenant_id', gen_random_uuid()::text, true)")]
+    public async Task FailWhenTheSettingDoesNotReachTheStatement(string why, string body)
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(stack.OwnerConnectionString, $"""
+            CREATE TABLE students (tenant_id uuid NOT NULL);
+            CREATE PROCEDURE {DatabaseWall.SetTenantProcedure}(tenant uuid) LANGUAGE sql AS $$ {body} $$;
+            """);
+        await using var dataSource = NpgsqlDataSource.Create(scratch.ConnectionString);
+
+        var result = await new TenantWallCheck(dataSource).CheckHealthAsync(new HealthCheckContext());
+
+        Assert.True(result.Status == HealthStatus.Unhealthy, $"Passed although {why}.");
+        Assert.Contains(DatabaseWall.TenantSetting, result.Description, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ResourceNames.Api)]
+    [InlineData(ResourceNames.Worker)]
+    [InlineData(ResourceNames.Platform)]
+    public async Task RunOnEveryServicesReadiness(string service)
+    {
+        using var client = new HttpClient { BaseAddress = stack.App.GetEndpoint(service, "http") };
+
+        using var health = await client.GetAsync(ServicePaths.Health);
+        var body = await health.Content.ReadAsStringAsync();
+
+        // Degraded is the Worker's word for an academy whose last report failed: still ready.
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.NotEqual("Unhealthy", body);
+    }
+
+    /// <summary>A database of one test's own on the stack's server, dropped at the end.</summary>
+    private sealed class ScratchDatabase : IAsyncDisposable
+    {
+        private readonly string _owner;
+        private readonly string _name;
+
+        private ScratchDatabase(string owner, string name)
+        {
+            _owner = owner;
+            _name = name;
+        }
+
+        public string ConnectionString => new NpgsqlConnectionStringBuilder(_owner) { Database = _name, Pooling = false }.ConnectionString;
+
+        public static async Task<ScratchDatabase> CreateAsync(string owner, string schema)
+        {
+            var database = new ScratchDatabase(owner, $"wallcheck_{Guid.NewGuid():N}");
+            await ExecuteAsync(owner, $"CREATE DATABASE {database._name}");
+            await ExecuteAsync(database.ConnectionString, schema);
+            return database;
+        }
+
+        public async ValueTask DisposeAsync() => await ExecuteAsync(_owner, $"DROP DATABASE {_name} WITH (FORCE)");
+
+        private static async Task ExecuteAsync(string connectionString, string sql)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+}
