@@ -41,11 +41,24 @@ public static class LocalPostgresBuilderExtensions
             .WithArgs(context =>
             {
                 var data = lifecycle.DataDirectory;
-                var (_, args) = installation.AsServerUser(
-                    installation.Postgres, "-D", data, "-k", data, "-c", "listen_addresses=localhost", "-c", "max_connections=200");
+                string[] serverArgs =
+                [
+                    "-D", data, "-k", data, "-c", "listen_addresses=localhost", "-c", "max_connections=200",
+                    .. server.Settings.SelectMany(setting => new[] { "-c", $"{setting.Key}={setting.Value}" }),
+                ];
+                var (_, args) = installation.AsServerUser(installation.Postgres, serverArgs);
                 foreach (var arg in args)
                 {
                     context.Args.Add(arg);
+                }
+            })
+            .WithEnvironment(context =>
+            {
+                // Run as the postgres user, the server keeps this process's HOME, where the client library of its own
+                // connections to other servers (Citus's, postgres_fdw's) would look for ~/.postgresql and be refused.
+                if (LocalPostgresInstallation.RunsAsPostgresUser)
+                {
+                    context.EnvironmentVariables["HOME"] = lifecycle.RunDirectory;
                 }
             })
             .WithReadiness()
@@ -71,6 +84,27 @@ public static class LocalPostgresBuilderExtensions
             })
             .WithReadiness()
             .ExcludeFromManifest();
+    }
+
+    /// <summary>A server setting on its command line (<c>-c name=value</c>), such as a library to preload.</summary>
+    public static IResourceBuilder<LocalPostgresServerResource> WithSetting(
+        this IResourceBuilder<LocalPostgresServerResource> builder, string name, string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        builder.Resource.Settings.Add(new(name, value));
+        return builder;
+    }
+
+    /// <summary>
+    /// Work on the database once it exists and before it is marked running (an extension to create, a cluster to
+    /// join), on every start: it must be safe to repeat on a kept cluster.
+    /// </summary>
+    public static IResourceBuilder<LocalPostgresDatabaseResource> WithInitializer(
+        this IResourceBuilder<LocalPostgresDatabaseResource> builder, Func<LocalPostgresDatabaseInitialization, Task> initialize)
+    {
+        ArgumentNullException.ThrowIfNull(initialize);
+        builder.Resource.Initializers.Add(initialize);
+        return builder;
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using TatamiTech.Hosting.LocalPostgres;
+
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>A database on a <see cref="LocalPostgresServerResource"/>, created once the server is healthy.</summary>
@@ -9,4 +11,7 @@ public sealed class LocalPostgresDatabaseResource(string name, string databaseNa
     public string DatabaseName { get; } = databaseName;
 
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create($"{Parent};Database={DatabaseName}");
+
+    /// <summary>Run in order once the database exists, before it is marked running: what waits for it sees their work.</summary>
+    internal List<Func<LocalPostgresDatabaseInitialization, Task>> Initializers { get; } = [];
 }

@@ -13,6 +13,9 @@ public sealed record LocalPostgresInstallation(string BinDirectory)
 
     public string InitDb => Path.Combine(BinDirectory, "initdb");
 
+    /// <summary>Where the server loads extension libraries from (Debian: /usr/lib/postgresql/N/lib).</summary>
+    public string LibraryDirectory => Path.Combine(Path.GetDirectoryName(BinDirectory.TrimEnd('/')) ?? BinDirectory, "lib");
+
     /// <summary>Whether the server and its tools run as the postgres user: when this process is root.</summary>
     internal static bool RunsAsPostgresUser => Environment.IsPrivilegedProcess;
 

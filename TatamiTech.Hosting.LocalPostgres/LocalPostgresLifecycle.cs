@@ -26,6 +26,9 @@ internal sealed class LocalPostgresLifecycle(IResourceBuilder<LocalPostgresServe
     public string DataDirectory =>
         _data?.DataDirectory ?? throw new InvalidOperationException("The server starts before its directory was chosen.");
 
+    public string RunDirectory =>
+        _data?.RunDirectory ?? throw new InvalidOperationException("The server starts before its directory was chosen.");
+
     public void Subscribe(IDistributedApplicationEventing eventing)
     {
         eventing.Subscribe<BeforeStartEvent>(ChooseDataDirectory);
@@ -96,10 +99,35 @@ internal sealed class LocalPostgresLifecycle(IResourceBuilder<LocalPostgresServe
         }
     }
 
-    /// <summary>Creates the databases that do not exist yet, then marks them running.</summary>
-    private async Task CreateDatabasesAsync(ResourceReadyEvent @event, CancellationToken ct)
+    /// <summary>
+    /// Creates the databases that do not exist yet, runs their initializers, then marks them running; beside the
+    /// orchestrator's start rather than inside its ready event, as an initializer may wait for another server's
+    /// database (a cluster's workers), whose own ready event would otherwise wait behind this one.
+    /// </summary>
+    private Task CreateDatabasesAsync(ResourceReadyEvent @event, CancellationToken ct)
     {
         var notifications = @event.Services.GetRequiredService<ResourceNotificationService>();
+        var logger = Logger(@event.Services);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await CreateDatabasesAsync(@event.Services, notifications, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Could not create or initialize the databases of {Server}", _server.Name);
+                foreach (var database in _server.Databases)
+                {
+                    await notifications.PublishUpdateAsync(database, s => s with { State = KnownResourceStates.FailedToStart });
+                }
+            }
+        }, ct);
+        return Task.CompletedTask;
+    }
+
+    private async Task CreateDatabasesAsync(IServiceProvider services, ResourceNotificationService notifications, CancellationToken ct)
+    {
         // Unpooled, as the health check: an idle connection left in a pool would hold up the server's stop.
         var connectionString = new NpgsqlConnectionStringBuilder(await _server.ConnectionStringExpression.GetValueAsync(ct))
         {
@@ -117,6 +145,12 @@ internal sealed class LocalPostgresLifecycle(IResourceBuilder<LocalPostgresServe
                 var quoted = "\"" + database.DatabaseName.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
                 await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", connection);
                 await create.ExecuteNonQueryAsync(ct);
+            }
+
+            var databaseConnection = new NpgsqlConnectionStringBuilder(connectionString.ConnectionString) { Database = database.DatabaseName };
+            foreach (var initialize in database.Initializers)
+            {
+                await initialize(new(database, databaseConnection.ConnectionString, services, ct));
             }
 
             // The orchestrator publishes no state for children of an executable: without this, WaitFor never returns.

@@ -47,4 +47,7 @@ public sealed class LocalPostgresServerResource : ExecutableResource, IResourceW
         $"Username={UserName};Password={PasswordParameter}");
 
     internal List<LocalPostgresDatabaseResource> DatabaseList { get; } = [];
+
+    /// <summary>Server settings given on its command line (<c>-c name=value</c>), after the defaults.</summary>
+    internal List<KeyValuePair<string, string>> Settings { get; } = [];
 }
