@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using TatamiTech.Data;
 using TatamiTech.Data.Wall;
+using TatamiTech.MigrationService.Distribution;
 using TatamiTech.MigrationService.Seeding;
 using TatamiTech.Names;
 
@@ -56,6 +57,9 @@ internal static partial class DatabaseMigrator
             {
                 await RoleLogin.EnableAsync(owner, role, configuration.GetConnectionString(connection), cancellationToken);
             }
+
+            await CitusDistribution.ApplyAsync(
+                owner, [.. s_serviceRoles.Select(r => (r.Role, configuration.GetConnectionString(r.Connection)))], logger, cancellationToken);
 
             if (app.Services.GetRequiredService<IHostEnvironment>().IsDevelopment())
             {

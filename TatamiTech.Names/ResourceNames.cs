@@ -3,7 +3,14 @@ namespace TatamiTech.Names;
 /// <summary>The AppHost's resources, as the dashboard and the tests name them.</summary>
 public static class ResourceNames
 {
+    /// <summary>The Postgres server; in Citus mode, the cluster's coordinator.</summary>
     public const string Postgres = "postgres";
+
+    /// <summary>The owner's password of every local server (the coordinator's and the workers' alike in Citus mode).</summary>
+    public const string PostgresPassword = "postgres-password";
+
+    /// <summary>The worker nodes of a local Citus cluster (Postgres:Mode=citus), each a server of its own.</summary>
+    public static readonly string[] CitusWorkers = ["postgres-worker-1", "postgres-worker-2"];
 
     /// <summary>The application database as its owner: given to the migration service alone.</summary>
     public const string OwnerDatabase = "tatamidb";

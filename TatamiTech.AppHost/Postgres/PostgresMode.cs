@@ -13,6 +13,12 @@ public enum PostgresMode
     Local,
 
     /// <summary>
+    /// A local Citus cluster: a coordinator and two workers, each a server from the OS packages with the Citus
+    /// extension (built once by tools/install-citus.sh). Never published.
+    /// </summary>
+    Citus,
+
+    /// <summary>
     /// A server the platform runs (a managed Postgres, a Citus coordinator): three connection strings,
     /// <c>ConnectionStrings:tatamidb</c> (owner), <c>:tatamidb-runtime</c> and <c>:tatamidb-platform</c>,
     /// each a secret parameter of the published model.

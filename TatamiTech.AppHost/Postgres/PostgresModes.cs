@@ -16,7 +16,7 @@ internal static class PostgresModes
 
         return Enum.TryParse<PostgresMode>(value, ignoreCase: true, out var mode) && Enum.IsDefined(mode)
             ? mode
-            : throw new DistributedApplicationException($"{ModeKey} is '{value}'; use auto, container, local or external.");
+            : throw new DistributedApplicationException($"{ModeKey} is '{value}'; use auto, container, local, citus or external.");
     }
 
     /// <summary>Container or local, for a mode other than external.</summary>
@@ -26,9 +26,9 @@ internal static class PostgresModes
         {
             // A published model never runs a server from this machine's packages, and the machine that
             // publishes needs no container runtime: the container is described, not started.
-            return mode == PostgresMode.Local
+            return mode is PostgresMode.Local or PostgresMode.Citus
                 ? throw new DistributedApplicationException(
-                    $"{ModeKey}=local cannot be published: use container (the default) or external.")
+                    $"{ModeKey}={mode.ToString().ToLowerInvariant()} cannot be published: use container (the default) or external.")
                 : PostgresMode.Container;
         }
 
@@ -44,8 +44,8 @@ internal static class PostgresModes
                         $"Start Docker (or Podman with ASPIRE_CONTAINER_RUNTIME=podman), or set {ModeKey}=local " +
                         "with the OS package 'postgresql' installed.");
 
-            case PostgresMode.Local:
-                return PostgresMode.Local;
+            case PostgresMode.Local or PostgresMode.Citus:
+                return mode;
 
             default:
                 if (ContainerRuntimeProbe.Check(runtime).Healthy)

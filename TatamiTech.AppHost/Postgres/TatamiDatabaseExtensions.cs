@@ -38,9 +38,12 @@ internal static class TatamiDatabaseExtensions
                 builder.AddConnectionString(ResourceNames.PlatformDatabase));
         }
 
-        var (owner, endpoint) = PostgresModes.Choose(builder, mode) == PostgresMode.Local
-            ? AddLocal(builder)
-            : AddContainer(builder);
+        var (owner, endpoint) = PostgresModes.Choose(builder, mode) switch
+        {
+            PostgresMode.Local => AddLocal(builder),
+            PostgresMode.Citus => CitusCluster.Add(builder),
+            _ => AddContainer(builder),
+        };
         var runtime = AddRoleConnection(
             builder, endpoint, ResourceNames.RuntimeDatabase, ResourceNames.RuntimeRolePassword, DatabaseRoles.Runtime);
         var platform = AddRoleConnection(
@@ -80,7 +83,7 @@ internal static class TatamiDatabaseExtensions
     internal static LocalPostgresInstallation? LocalInstallation(IDistributedApplicationBuilder builder) =>
         LocalPostgresInstallation.Find(builder.Configuration[BinDirectoryKey]);
 
-    private static bool KeepData(IDistributedApplicationBuilder builder) => builder.Configuration.GetValue(KeepDataKey, defaultValue: true);
+    internal static bool KeepData(IDistributedApplicationBuilder builder) => builder.Configuration.GetValue(KeepDataKey, defaultValue: true);
 
     private static IResourceBuilder<IResourceWithConnectionString> AddRoleConnection(
         IDistributedApplicationBuilder builder, EndpointReference endpoint, string name, string passwordName, string role)
@@ -97,7 +100,7 @@ internal static class TatamiDatabaseExtensions
                 $"Username={role};Password={password.Resource};Database={ResourceNames.OwnerDatabase}"));
     }
 
-    private static DistributedApplicationException NoLocalServer(IDistributedApplicationBuilder builder) => new(
+    internal static DistributedApplicationException NoLocalServer(IDistributedApplicationBuilder builder) => new(
         $"{ModeKey} is 'local' but no PostgreSQL server was found " +
         $"({BinDirectoryKey}='{builder.Configuration[BinDirectoryKey]}', /usr/lib/postgresql/*/bin, PATH). " +
         "Install the OS package 'postgresql' (sudo apt-get install postgresql), or set Postgres:BinDirectory.");

@@ -72,10 +72,11 @@ public sealed class AcademyData(NpgsqlDataSource dataSource, AcademyStore store)
 
     /// <summary>
     /// Deletes a suspended academy: its rows from every tenant table, children first, then its directory row, in
-    /// one transaction with the audit record and the announcement.
+    /// one transaction with the audit record, then announced.
     /// </summary>
-    public Task<ErasureResult> EraseAsync(string slug, string operatorSubject, CancellationToken ct) =>
-        store.InTransactionAsync(async (connection, transaction) =>
+    public async Task<ErasureResult> EraseAsync(string slug, string operatorSubject, CancellationToken ct)
+    {
+        var result = await store.InTransactionAsync(async (connection, transaction) =>
         {
             await using var find = new NpgsqlCommand("SELECT id, status FROM tenants WHERE slug = $1 FOR UPDATE", connection, transaction)
             {
@@ -120,6 +121,13 @@ public sealed class AcademyData(NpgsqlDataSource dataSource, AcademyStore store)
                 connection, transaction, new AuditRecord(operatorSubject, AuditActions.Erase, academy!, RowCount: rows), ct);
             return new ErasureResult(ErasureOutcome.Erased, deleted);
         }, ct);
+        if (result.Outcome == ErasureOutcome.Erased)
+        {
+            await store.AnnounceAsync(slug, ct);
+        }
+
+        return result;
+    }
 
     /// <summary>The academy's tenant scope for the rest of the transaction (the wall's own procedure).</summary>
     private static async Task EnterAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid academyId, CancellationToken ct)

@@ -18,7 +18,7 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
     /// <returns>The new academy, or null when the slug is taken (the unique index decides, also under races).</returns>
     public async Task<AcademyResponse?> CreateAsync(CreateAcademyRequest request, string operatorSubject, CancellationToken ct)
     {
-        return await InTransactionAsync(async (connection, transaction) =>
+        var created = await InTransactionAsync(async (connection, transaction) =>
         {
             await using var insert = new NpgsqlCommand(
                 "INSERT INTO tenants (id, slug, name, time_zone) VALUES ($1, $2, $3, $4) " +
@@ -42,12 +42,19 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
 
             return academy;
         }, ct);
+        if (created is not null)
+        {
+            await AnnounceAsync(created.Slug, ct);
+        }
+
+        return created;
     }
 
     /// <returns>The academy after the change; null when there is no such academy; unchanged when it was already so.</returns>
-    public Task<(AcademyResponse? Academy, bool Changed)> SetStatusAsync(
-        string slug, string status, string? reason, string operatorSubject, CancellationToken ct) =>
-        InTransactionAsync(async (connection, transaction) =>
+    public async Task<(AcademyResponse? Academy, bool Changed)> SetStatusAsync(
+        string slug, string status, string? reason, string operatorSubject, CancellationToken ct)
+    {
+        var result = await InTransactionAsync(async (connection, transaction) =>
         {
             await using var update = new NpgsqlCommand(
                 "UPDATE tenants SET status = $2, " +
@@ -69,6 +76,26 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
             await RecordAsync(connection, transaction, new AuditRecord(operatorSubject, action, changed, reason), ct);
             return (changed, true);
         }, ct);
+        if (result.Item2)
+        {
+            await AnnounceAsync(slug, ct);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Tells every API process, once the change is committed, that an academy's directory row changed. On one
+    /// server the directory's trigger announces every change as well (hand-written SQL included); a distributed
+    /// database has no such trigger, as a NOTIFY cannot be part of the two-phase commit that writes a reference table,
+    /// so the writer announces after its commit. An announcement twice costs a second read of one row.
+    /// </summary>
+    internal async Task AnnounceAsync(string slug, CancellationToken ct)
+    {
+        await using var notify = dataSource.CreateCommand($"SELECT pg_notify('{DirectoryChannel.Name}', $1)");
+        notify.Parameters.Add(new() { Value = slug });
+        await notify.ExecuteNonQueryAsync(ct);
+    }
 
     public async Task<AcademyResponse?> FindAsync(string slug, CancellationToken ct)
     {

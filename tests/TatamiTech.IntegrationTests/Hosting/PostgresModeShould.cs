@@ -50,7 +50,7 @@ public sealed class PostgresModeShould
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => CreateAsync(["--Postgres:Mode=cloud"], timeout.Token));
 
-        Assert.Contains("use auto, container, local or external", Flatten(error));
+        Assert.Contains("use auto, container, local, citus or external", Flatten(error));
     }
 
     private static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string[] args, CancellationToken cancellationToken) =>

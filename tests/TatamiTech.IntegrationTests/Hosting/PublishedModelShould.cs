@@ -178,6 +178,17 @@ public sealed partial class PublishedModelShould
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<JsonElement>>> s_published = new();
 
+    [Theory]
+    [InlineData("local")]
+    [InlineData("citus")]
+    public async Task RefuseToPublishAServerOfThisMachine(string mode)
+    {
+        var (exitCode, output) = await RunPublisherAsync(mode, Path.Combine(Path.GetTempPath(), $"tatamitech-manifest-{Guid.NewGuid():N}"));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"Postgres:Mode={mode} cannot be published", output, StringComparison.Ordinal);
+    }
+
     /// <summary>The manifest of a Postgres mode, published once for all the tests that read it.</summary>
     private static Task<JsonElement> PublishAsync(string mode) =>
         s_published.GetOrAdd(mode, m => new Lazy<Task<JsonElement>>(() => WriteManifestAsync(m))).Value;
@@ -186,12 +197,27 @@ public sealed partial class PublishedModelShould
     private static async Task<JsonElement> WriteManifestAsync(string mode)
     {
         var output = Path.Combine(Path.GetTempPath(), $"tatamitech-manifest-{Guid.NewGuid():N}", "aspire-manifest.json");
-        var appHost = Projects.TatamiTech_AppHost.ProjectPath;
+        var (exitCode, log) = await RunPublisherAsync(mode, output);
+        Assert.True(exitCode == 0, $"Publishing failed ({exitCode}): {log}");
+        try
+        {
+            using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(output));
+            return manifest.RootElement.GetProperty("resources").Clone();
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(output)!, recursive: true);
+        }
+    }
+
+    /// <summary>The README's publish command for a Postgres mode: its exit code and everything it wrote.</summary>
+    private static async Task<(int ExitCode, string Output)> RunPublisherAsync(string mode, string output)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList =
             {
-                "run", "--project", appHost, "--no-build", "--",
+                "run", "--project", Projects.TatamiTech_AppHost.ProjectPath, "--no-build", "--",
                 "--publisher", "manifest", "--output-path", output, $"--Postgres:Mode={mode}",
             },
             RedirectStandardOutput = true,
@@ -202,16 +228,7 @@ public sealed partial class PublishedModelShould
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"Publishing failed ({process.ExitCode}): {await log}{await errors}");
-        try
-        {
-            using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(output));
-            return manifest.RootElement.GetProperty("resources").Clone();
-        }
-        finally
-        {
-            Directory.Delete(Path.GetDirectoryName(output)!, recursive: true);
-        }
+        return (process.ExitCode, await log + await errors);
     }
 
     [GeneratedRegex(@"\{([a-z0-9-]+)\.(?:connectionString|value|bindings|inputs)")]

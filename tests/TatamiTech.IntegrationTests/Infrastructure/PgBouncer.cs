@@ -93,6 +93,9 @@ public sealed class PgBouncer : IAsyncDisposable
         return bouncer;
     }
 
+    /// <summary>Whether the OS package is installed (on the PATH or in /usr/sbin).</summary>
+    public static bool Installed => Find() is not null;
+
     /// <summary>The version the pooler reports (<c>pgbouncer --version</c>'s first line).</summary>
     public static string? Version()
     {

@@ -75,12 +75,15 @@ internal sealed class StartReport : IAsyncDisposable
         }
     }
 
-    // A process or container that stopped, failed to start or has not become healthy; parameters and connection
-    // strings have no log of their own.
-    private static bool Unwell(ResourceEvent resource) =>
+    // A process or container that stopped, failed to start or has not become healthy, or the server of a database that
+    // failed to start (a database's creation is logged by its server); parameters and connection strings have no log
+    // of their own.
+    private bool Unwell(ResourceEvent resource) =>
         resource.Resource is ProjectResource or ExecutableResource or ContainerResource
         && (resource.Snapshot.State?.Text != KnownResourceStates.Running
-            || resource.Snapshot.HealthStatus is not (null or Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy));
+            || resource.Snapshot.HealthStatus is not (null or Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+            || _latest.Values.Any(child => child.Resource is IResourceWithParent { Parent: var parent } && parent == resource.Resource
+                && child.Snapshot.State?.Text == KnownResourceStates.FailedToStart));
 
     private async Task<List<string>> LastLinesAsync(string resourceId)
     {

@@ -1,4 +1,5 @@
 using Npgsql;
+using TatamiTech.Names;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.IntegrationTests.Infrastructure;
@@ -13,7 +14,10 @@ public sealed record TestTenant(Guid Id, string Slug, string Name)
 
     public static TestTenant From(TenantInfo tenant) => new(tenant.Id, tenant.Slug, tenant.Name);
 
-    /// <summary>Written straight into the directory table, as provisioning would.</summary>
+    /// <summary>
+    /// Written straight into the directory table and announced after the commit, as the platform provisions one
+    /// (on a distributed database nothing else announces it: AcademyStore.AnnounceAsync).
+    /// </summary>
     public static async Task<TestTenant> CreateAsync(string connectionString, string prefix)
     {
         var tenant = new TestTenant(Guid.NewGuid(), $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)], $"{prefix} academy");
@@ -24,6 +28,11 @@ public sealed record TestTenant(Guid Id, string Slug, string Name)
             Parameters = { new() { Value = tenant.Id }, new() { Value = tenant.Slug }, new() { Value = tenant.Name } },
         };
         await insert.ExecuteNonQueryAsync();
+        await using var announce = new NpgsqlCommand($"SELECT pg_notify('{DirectoryChannel.Name}', $1)", connection)
+        {
+            Parameters = { new() { Value = tenant.Slug } },
+        };
+        await announce.ExecuteNonQueryAsync();
         return tenant;
     }
 }

@@ -19,51 +19,61 @@ namespace TatamiTech.IntegrationTests.Data.Wall;
 [Collection(StackCollection.Name)]
 public sealed class ThroughPgBouncerShould(StackFixture stack) : IAsyncLifetime
 {
-    private PgBouncer _bouncer = null!;
-    private IHost _host = null!;
+    private PgBouncer? _bouncer;
+    private IHost? _host;
     private TenantInfo _alpha = null!;
     private TenantInfo _bravo = null!;
 
     public async Task InitializeAsync()
     {
+        if (!PgBouncer.Installed && !OptionalServers.Required)
+        {
+            return;
+        }
+
         _bouncer = await PgBouncer.StartAsync(stack.RuntimeConnectionString);
         _alpha = (await TestTenant.CreateAsync(stack.OwnerConnectionString, "bouncer-a")).Info;
         _bravo = (await TestTenant.CreateAsync(stack.OwnerConnectionString, "bouncer-b")).Info;
         _host = RuntimeHost.Build(
             stack,
             maxPoolSize: 8,
-            connectionString: _bouncer.ConnectionString,
+            connectionString: _bouncer!.ConnectionString,
             settings: new Dictionary<string, string?> { [DataExtensions.MaxAutoPrepareKey] = "0" });
-        await _host.AddStudentAsync(_alpha);
-        await _host.AddStudentAsync(_bravo);
+        await _host!.AddStudentAsync(_alpha);
+        await _host!.AddStudentAsync(_bravo);
     }
 
     public async Task DisposeAsync()
     {
-        _host.Dispose();
+        _host?.Dispose();
         NpgsqlConnection.ClearAllPools();
-        await _bouncer.DisposeAsync();
+        if (_bouncer is not null)
+        {
+            await _bouncer.DisposeAsync();
+        }
     }
 
-    [Fact]
+    [SkippableFact]
     public void PrepareNothingAutomaticallyWhenConfiguredOff()
     {
-        var dataSource = _host.Services.GetRequiredService<NpgsqlDataSource>();
+        OptionalServers.SkipUnless(PgBouncer.Installed, "PgBouncer", "apt-get install pgbouncer");
+        var dataSource = _host!.Services.GetRequiredService<NpgsqlDataSource>();
 
         Assert.Equal(0, new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxAutoPrepare);
         Assert.Throws<InvalidOperationException>(() => RuntimeHost.Build(
             stack, settings: new Dictionary<string, string?> { [DataExtensions.MaxAutoPrepareKey] = "-1" }));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ShowEachAcademyOnlyItsRowsWhileTheyShareServerSessions()
     {
+        OptionalServers.SkipUnless(PgBouncer.Installed, "PgBouncer", "apt-get install pgbouncer");
         var leaks = 0;
         var rows = 0;
         await Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
             var tenant = i % 2 == 0 ? _alpha : _bravo;
-            await using var scope = TenantScope.Create(_host.Services, tenant);
+            await using var scope = TenantScope.Create(_host!.Services, tenant);
             var db = scope.Services.GetRequiredService<TatamiDbContext>();
             var seen = await db.Database.SqlQueryRaw<Guid>("SELECT tenant_id AS \"Value\" FROM students").ToListAsync(ct);
             Interlocked.Add(ref rows, seen.Count);
@@ -74,12 +84,13 @@ public sealed class ThroughPgBouncerShould(StackFixture stack) : IAsyncLifetime
         Assert.Equal(0, leaks);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task LeaveNoAcademyOnAServerSessionForTheNextClient()
     {
+        OptionalServers.SkipUnless(PgBouncer.Installed, "PgBouncer", "apt-get install pgbouncer");
         for (var round = 0; round < 4; round++)
         {
-            await using (var scope = TenantScope.Create(_host.Services, round % 2 == 0 ? _alpha : _bravo))
+            await using (var scope = TenantScope.Create(_host!.Services, round % 2 == 0 ? _alpha : _bravo))
             {
                 Assert.Equal(1, await scope.Services.GetRequiredService<TatamiDbContext>().Students.IgnoreQueryFilters().CountAsync());
             }
@@ -87,15 +98,16 @@ public sealed class ThroughPgBouncerShould(StackFixture stack) : IAsyncLifetime
             // Clients of their own, as another service would be: with two server sessions, the sessions just used.
             for (var client = 0; client < PgBouncer.ServerSessions; client++)
             {
-                Assert.Equal(":0", await SettingAndVisibleRowsAsync(new NpgsqlConnection(_bouncer.ConnectionString)));
+                Assert.Equal(":0", await SettingAndVisibleRowsAsync(new NpgsqlConnection(_bouncer!.ConnectionString)));
             }
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RefuseAWriteIntoAnotherAcademy()
     {
-        await using var scope = TenantScope.Create(_host.Services, _alpha);
+        OptionalServers.SkipUnless(PgBouncer.Installed, "PgBouncer", "apt-get install pgbouncer");
+        await using var scope = TenantScope.Create(_host!.Services, _alpha);
         await using var connection = await scope.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
         await using var batch = WalledBatch.Create(connection, scope.Services.GetRequiredService<ITenantContext>());
         var id = Guid.CreateVersion7();
@@ -111,10 +123,11 @@ public sealed class ThroughPgBouncerShould(StackFixture stack) : IAsyncLifetime
         Assert.Equal(0L, await CountAsOwnerAsync(_bravo.Id, id));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task HoldTheRosterStatementToItsAcademy()
     {
-        await using var scope = TenantScope.Create(_host.Services, _bravo);
+        OptionalServers.SkipUnless(PgBouncer.Installed, "PgBouncer", "apt-get install pgbouncer");
+        await using var scope = TenantScope.Create(_host!.Services, _bravo);
         await using var connection = await scope.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
         await using var batch = WalledBatch.Create(connection, scope.Services.GetRequiredService<ITenantContext>());
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT DISTINCT tenant_id FROM students"));
@@ -135,10 +148,11 @@ public sealed class ThroughPgBouncerShould(StackFixture stack) : IAsyncLifetime
     /// academy stays on the server session and the pooler hands it to another client, which sees that academy's
     /// rows without asking. The clean-session test above would fail if the wall did this.
     /// </summary>
-    [Fact]
+    [SkippableFact]
     public async Task HandASessionLevelSettingToAnotherClientAsTheReasonForTheRule()
     {
-        await using var careless = new NpgsqlConnection(_bouncer.ConnectionString);
+        OptionalServers.SkipUnless(PgBouncer.Installed, "PgBouncer", "apt-get install pgbouncer");
+        await using var careless = new NpgsqlConnection(_bouncer!.ConnectionString);
         await careless.OpenAsync();
         try
         {
@@ -153,7 +167,7 @@ public sealed class ThroughPgBouncerShould(StackFixture stack) : IAsyncLifetime
             var seenByOthers = new List<string>();
             for (var client = 0; client < PgBouncer.ServerSessions * 2; client++)
             {
-                seenByOthers.Add(await SettingAndVisibleRowsAsync(new NpgsqlConnection(_bouncer.ConnectionString)));
+                seenByOthers.Add(await SettingAndVisibleRowsAsync(new NpgsqlConnection(_bouncer!.ConnectionString)));
             }
 
             Assert.Contains($"{_alpha.Id}:1", seenByOthers);

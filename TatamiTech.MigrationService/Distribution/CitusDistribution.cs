@@ -1,0 +1,201 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using TatamiTech.Data.Wall;
+using TatamiTech.Names;
+
+namespace TatamiTech.MigrationService.Distribution;
+
+/// <summary>
+/// On a Citus coordinator (the extension is in this database), the part of migrating that spreads the academies over
+/// the nodes, after the schema is current and on every run, so that a table a later migration adds is distributed too:
+/// <list type="number">
+/// <item>the services' roles can reach the workers with their passwords (Citus's pg_dist_authinfo);</item>
+/// <item>the wall sets the academy as a <c>SET LOCAL</c> that Citus forwards to every worker transaction of the same
+/// transaction (see the procedure below), and the policies compare without a subquery, which Citus refuses;</item>
+/// <item>the directory's change trigger goes: Citus refuses a reference table with it, and a NOTIFY cannot be part
+/// of the two-phase commit that writes one (the API then follows the directory by its periodic read);</item>
+/// <item><c>tenants</c> becomes a reference table and every table the wall guards a distributed table on
+/// <c>tenant_id</c>, colocated with <c>students</c>; foreign keys between them are dropped while they are distributed
+/// and added back, and the rows left on the coordinator are removed.</item>
+/// </list>
+/// Runs as the owner, a superuser here: a table with forced row-level security copies no row for anyone else.
+/// </summary>
+internal static partial class CitusDistribution
+{
+    /// <summary>The parent of the colocation group: every other tenant table is placed with it.</summary>
+    private const string Anchor = "students";
+
+    private const string WallAnchorTable = "tenant_wall_anchor";
+
+    public static async Task ApplyAsync(
+        NpgsqlConnection owner, IReadOnlyList<(string Role, string? ConnectionString)> roles, ILogger logger, CancellationToken ct)
+    {
+        if (await ScalarAsync<bool>(owner, "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')", ct) is not true)
+        {
+            return;
+        }
+
+        foreach (var (role, connectionString) in roles)
+        {
+            if (connectionString is not null && new NpgsqlConnectionStringBuilder(connectionString).Password is { Length: > 0 } password)
+            {
+                await ExecuteAsync(owner, "DELETE FROM pg_dist_authinfo WHERE nodeid = 0 AND rolename = $1", ct, role);
+                await ExecuteAsync(owner, "INSERT INTO pg_dist_authinfo (nodeid, rolename, authinfo) VALUES (0, $1, 'password=' || $2)", ct, role, password);
+            }
+        }
+
+        var tables = await TenantTablesAsync(owner, ct);
+        await SetTheWallForEveryNodeAsync(owner, tables, ct);
+        await ExecuteAsync(owner, "DROP TRIGGER IF EXISTS tenants_announce_change ON tenants", ct);
+        var distributed = await DistributeAsync(owner, tables, ct);
+        LogDistributed(logger, distributed, tables.Count);
+    }
+
+    /// <summary>The tables the wall guards: those with its policy.</summary>
+    private static async Task<List<string>> TenantTablesAsync(NpgsqlConnection owner, CancellationToken ct)
+    {
+        var tables = new List<string>();
+        await using var command = new NpgsqlCommand(
+            "SELECT tablename FROM pg_policies WHERE schemaname = 'public' AND policyname = 'tenant_isolation' ORDER BY tablename", owner);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            tables.Add(reader.GetString(0));
+        }
+
+        // The colocation group's parent first.
+        return [.. tables.OrderBy(t => t == Anchor ? 0 : 1).ThenBy(t => t, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Citus forwards a <c>SET LOCAL</c> statement (never <c>set_config</c>) to the workers when
+    /// <c>citus.propagate_set_commands</c> is <c>local</c>, and only to the worker transactions it opens inside a
+    /// distributed transaction; a row-locking read of an empty table Citus knows (on the coordinator, no worker I/O)
+    /// makes the caller's transaction one, so every later statement of it, in the same batch without an explicit
+    /// BEGIN, reaches its workers with the academy set. TenantWallCheck proves it on every service's readiness.
+    /// </summary>
+    private static async Task SetTheWallForEveryNodeAsync(NpgsqlConnection owner, IReadOnlyList<string> tables, CancellationToken ct)
+    {
+        await ExecuteAsync(owner, $"CREATE TABLE IF NOT EXISTS {WallAnchorTable} (id int PRIMARY KEY)", ct);
+        // FOR KEY SHARE needs UPDATE; the table stays empty, and no role may write it.
+        await ExecuteAsync(owner, $"GRANT SELECT, UPDATE ON {WallAnchorTable} TO {DatabaseRoles.Runtime}, {DatabaseRoles.Platform}", ct);
+        await ExecuteAsync(owner, $"REVOKE INSERT, DELETE, TRUNCATE ON {WallAnchorTable} FROM PUBLIC", ct);
+        await ExecuteAsync(owner, $"""
+            SELECT citus_add_local_table_to_metadata('{WallAnchorTable}')
+             WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = '{WallAnchorTable}'::regclass)
+            """, ct);
+        await ExecuteAsync(owner, $"""
+            CREATE OR REPLACE PROCEDURE {DatabaseWall.SetTenantProcedure}(tenant uuid)
+            LANGUAGE plpgsql
+            AS $$
+            BEGIN
+                SET LOCAL citus.propagate_set_commands = 'local';
+                EXECUTE format('SET LOCAL {DatabaseWall.TenantSetting} = %L', coalesce(tenant::text, ''));
+                PERFORM 1 FROM {WallAnchorTable} WHERE id IS NULL FOR KEY SHARE;
+            END
+            $$
+            """, ct);
+        foreach (var table in tables)
+        {
+            await ExecuteAsync(owner, $"""
+                ALTER POLICY tenant_isolation ON {table}
+                    USING (tenant_id = NULLIF(current_setting('{DatabaseWall.TenantSetting}', true), '')::uuid)
+                    WITH CHECK (tenant_id = NULLIF(current_setting('{DatabaseWall.TenantSetting}', true), '')::uuid)
+                """, ct);
+        }
+    }
+
+    private static async Task<int> DistributeAsync(NpgsqlConnection owner, IReadOnlyList<string> tables, CancellationToken ct)
+    {
+        var pending = new List<string>();
+        foreach (var table in tables)
+        {
+            if (!await IsDistributedAsync(owner, table, ct))
+            {
+                pending.Add(table);
+            }
+        }
+
+        var tenantsPending = !await IsDistributedAsync(owner, "tenants", ct);
+        if (pending.Count == 0 && !tenantsPending)
+        {
+            return 0;
+        }
+
+        // Foreign keys between tenant tables block distributing their parent: dropped, then added back colocated.
+        var keys = new List<(string Table, string Name, string Definition)>();
+        await using (var command = new NpgsqlCommand("""
+            SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+              FROM pg_constraint c
+             WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY($1) AND c.confrelid::regclass::text = ANY($1)
+            """, owner))
+        {
+            command.Parameters.Add(new() { Value = tables.ToArray() });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                keys.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        foreach (var key in keys)
+        {
+            await ExecuteAsync(owner, $"ALTER TABLE {key.Table} DROP CONSTRAINT {key.Name}", ct);
+        }
+
+        if (tenantsPending)
+        {
+            await ExecuteAsync(owner, "SELECT create_reference_table('tenants')", ct);
+            await ExecuteAsync(owner, "SELECT truncate_local_data_after_distributing_table('tenants')", ct);
+        }
+
+        foreach (var table in pending)
+        {
+            await ExecuteAsync(owner, table == Anchor
+                ? $"SELECT create_distributed_table('{table}', 'tenant_id')"
+                : $"SELECT create_distributed_table('{table}', 'tenant_id', colocate_with => '{Anchor}')", ct);
+        }
+
+        foreach (var key in keys)
+        {
+            await ExecuteAsync(owner, $"ALTER TABLE {key.Table} ADD CONSTRAINT {key.Name} {key.Definition}", ct);
+        }
+
+        foreach (var table in pending)
+        {
+            await ExecuteAsync(owner, $"SELECT truncate_local_data_after_distributing_table('{table}')", ct);
+        }
+
+        return pending.Count;
+    }
+
+    private static async Task<bool> IsDistributedAsync(NpgsqlConnection owner, string table, CancellationToken ct) =>
+        await ScalarAsync<bool>(owner, "SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = $1::regclass)", ct, table)
+            is true;
+
+    private static async Task<T?> ScalarAsync<T>(NpgsqlConnection owner, string sql, CancellationToken ct, params object[] values)
+    {
+        await using var command = Command(owner, sql, values);
+        return (T?)await command.ExecuteScalarAsync(ct);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection owner, string sql, CancellationToken ct, params object[] values)
+    {
+        await using var command = Command(owner, sql, values);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection owner, string sql, object[] values)
+    {
+        var command = new NpgsqlCommand(sql, owner);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new() { Value = value });
+        }
+
+        return command;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Citus: {Distributed} of {Tables} tenant tables distributed on this run")]
+    private static partial void LogDistributed(ILogger logger, int distributed, int tables);
+}
