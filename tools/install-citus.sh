@@ -9,6 +9,9 @@ set -euo pipefail
 version=13.2.2
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source_dir="${CITUS_SOURCE:-$root/../shared/citus}"
+if [ -z "${CITUS_SOURCE:-}" ] && [ ! -d "$source_dir" ] && [ -d /work/shared/citus ]; then
+  source_dir=/work/shared/citus
+fi
 pg_config="${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
