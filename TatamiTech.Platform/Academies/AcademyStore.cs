@@ -56,16 +56,21 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
     {
         var result = await InTransactionAsync(async (connection, transaction) =>
         {
+            // Two statements rather than a CASE: a distributed database (Citus) evaluates now() for a reference table's
+            // write only outside a CASE.
+            var suspending = status == TenantStatuses.Suspended;
+            var set = suspending ? "suspended_reason = $3, suspended_at = now()" : "suspended_reason = NULL, suspended_at = NULL";
             await using var update = new NpgsqlCommand(
-                "UPDATE tenants SET status = $2, " +
-                "suspended_reason = CASE WHEN $2 = 'suspended' THEN $3 END, " +
-                "suspended_at = CASE WHEN $2 = 'suspended' THEN now() END " +
-                $"WHERE slug = $1 AND status <> $2 RETURNING {Columns}",
+                $"UPDATE tenants SET status = $2, {set} WHERE slug = $1 AND status <> $2 RETURNING {Columns}",
                 connection,
                 transaction)
             {
-                Parameters = { new() { Value = slug }, new() { Value = status }, new() { Value = (object?)reason ?? DBNull.Value } },
+                Parameters = { new() { Value = slug }, new() { Value = status } },
             };
+            if (suspending)
+            {
+                update.Parameters.Add(new() { Value = (object?)reason ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            }
             var changed = await ReadOneAsync(update, ct);
             if (changed is null)
             {

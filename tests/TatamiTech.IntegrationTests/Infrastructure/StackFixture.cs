@@ -71,6 +71,14 @@ public class StackFixture : IAsyncLifetime
     {
     }
 
+    /// <summary>Whether the stack runs: a fixture whose servers are missing may leave it unstarted (its tests skip).</summary>
+    public bool Started => _app is not null;
+
+    /// <summary>Skips the calling test where this fixture could not start its stack; the shared stack always starts.</summary>
+    public virtual void SkipUnlessStarted()
+    {
+    }
+
     public virtual async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(s_startTimeout);

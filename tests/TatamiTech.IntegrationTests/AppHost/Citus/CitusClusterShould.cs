@@ -19,7 +19,7 @@ public sealed class CitusClusterShould(CitusStackFixture stack)
     [SkippableFact]
     public async Task JoinBothWorkersToTheCoordinator()
     {
-        stack.SkipUnlessAvailable();
+        stack.SkipUnlessStarted();
         await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
@@ -31,7 +31,7 @@ public sealed class CitusClusterShould(CitusStackFixture stack)
     [SkippableFact]
     public void ShowEachNodeAsAResource()
     {
-        stack.SkipUnlessAvailable();
+        stack.SkipUnlessStarted();
         var names = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Select(r => r.Name).ToHashSet();
 
         Assert.Contains(ResourceNames.Postgres, names);
@@ -41,7 +41,7 @@ public sealed class CitusClusterShould(CitusStackFixture stack)
     [SkippableFact]
     public async Task DistributeEveryTenantTableOnTenantIdInOneColocationGroup()
     {
-        stack.SkipUnlessAvailable();
+        stack.SkipUnlessStarted();
         await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
@@ -73,7 +73,7 @@ public sealed class CitusClusterShould(CitusStackFixture stack)
     [SkippableFact]
     public async Task FailReadinessWhenTheSettingStaysOnTheCoordinator()
     {
-        stack.SkipUnlessAvailable();
+        stack.SkipUnlessStarted();
         await using var owner = new NpgsqlConnection(stack.OwnerConnectionString);
         await owner.OpenAsync();
         await using var definition = new NpgsqlCommand(
@@ -104,7 +104,7 @@ public sealed class CitusClusterShould(CitusStackFixture stack)
     [SkippableFact]
     public async Task ServeAnAcademysStudents()
     {
-        stack.SkipUnlessAvailable();
+        stack.SkipUnlessStarted();
         var academy = await stack.CreateServedAcademyAsync("citus");
         var student = new { firstName = "Ren", lastName = "Ito", email = $"c{Guid.NewGuid():N}@example.com", beltRank = "white" };
 
@@ -119,7 +119,7 @@ public sealed class CitusClusterShould(CitusStackFixture stack)
     [SkippableFact]
     public async Task ShowNoAcademyAnothersStudents()
     {
-        stack.SkipUnlessAvailable();
+        stack.SkipUnlessStarted();
         var alpha = await stack.CreateServedAcademyAsync("citus-a");
         var bravo = await stack.CreateServedAcademyAsync("citus-b");
         var email = $"a{Guid.NewGuid():N}@example.com";
@@ -139,7 +139,7 @@ public sealed class CitusClusterShould(CitusStackFixture stack)
     [SkippableFact]
     public async Task RunTheRosterJobOnEveryAcademyWithoutAFailure()
     {
-        stack.SkipUnlessAvailable();
+        stack.SkipUnlessStarted();
         await stack.CreateServedAcademyAsync("citus-roster");
 
         using var run = await stack.RunRosterNowAsync();

@@ -14,9 +14,6 @@ public sealed class CitusStackFixture : StackFixture
     public static bool Installed => LocalPostgresInstallation.Find() is { } server
         && File.Exists(Path.Combine(server.LibraryDirectory, "citus.so"));
 
-    /// <summary>Whether the stack started: not where Citus is missing and not required (the tests then skip).</summary>
-    public bool Available { get; private set; }
-
     public override async Task InitializeAsync()
     {
         if (!Installed && !OptionalServers.Required)
@@ -25,11 +22,10 @@ public sealed class CitusStackFixture : StackFixture
         }
 
         await base.InitializeAsync();
-        Available = true;
     }
 
     /// <summary>Skips the calling test where the cluster could not be started for want of Citus.</summary>
-    public void SkipUnlessAvailable() => OptionalServers.SkipUnless(Available, "Citus", "run tools/install-citus.sh once");
+    public override void SkipUnlessStarted() => OptionalServers.SkipUnless(Started, "Citus", "run tools/install-citus.sh once");
 }
 
 [CollectionDefinition(Name)]

@@ -12,7 +12,7 @@ namespace TatamiTech.IntegrationTests.Data.Wall;
 /// new tenant table is covered without anyone writing a test.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class EveryTenantTableShould(StackFixture stack) : OwnAcademiesTest(stack)
+public class EveryTenantTableShould(StackFixture stack) : OwnAcademiesTest(stack)
 {
     private readonly Dictionary<string, JsonObject> _alphaRows = [];
 
@@ -20,6 +20,11 @@ public sealed class EveryTenantTableShould(StackFixture stack) : OwnAcademiesTes
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
+        if (!Stack.Started)
+        {
+            return;
+        }
+
         using var student = await Stack.Api.SendAsync(Alpha, HttpMethod.Post, "/students", new
         {
             firstName = "Catalog", lastName = "Probe", email = $"c{Guid.NewGuid():N}@example.com", beltRank = "white",
@@ -45,15 +50,19 @@ public sealed class EveryTenantTableShould(StackFixture stack) : OwnAcademiesTes
         }
     }
 
-    [Fact]
-    public void FindTheTenantTablesInTheCatalog() =>
+    [SkippableFact]
+    public void FindTheTenantTablesInTheCatalog()
+    {
+        Stack.SkipUnlessStarted();
         Assert.Superset(
             new HashSet<string> { "public.students", "public.belt_promotions", "public.roster_reports" },
             _alphaRows.Keys.ToHashSet());
+    }
 
-    [Fact]
+    [SkippableFact]
     public async Task ShowEveryTableOnlyTheAcademyInScope()
     {
+        Stack.SkipUnlessStarted();
         foreach (var table in _alphaRows.Keys)
         {
             var tenants = await InScopeAsync(Alpha.Id, $"SELECT DISTINCT tenant_id FROM {table}", c => ReadGuidsAsync(c));
@@ -61,9 +70,10 @@ public sealed class EveryTenantTableShould(StackFixture stack) : OwnAcademiesTes
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task LetNoUpdateOrDeleteReachAnotherAcademy()
     {
+        Stack.SkipUnlessStarted();
         foreach (var table in _alphaRows.Keys)
         {
             Assert.Equal(0, await InScopeAsync(Alpha.Id, $"UPDATE {table} SET tenant_id = tenant_id WHERE tenant_id <> $1", Execute));
@@ -71,9 +81,10 @@ public sealed class EveryTenantTableShould(StackFixture stack) : OwnAcademiesTes
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ReportNoRowAffectedWhenTheWallHidesTheRowAWriteNames()
     {
+        Stack.SkipUnlessStarted();
         foreach (var (table, row) in _alphaRows)
         {
             var key = $"tenant_id = $1 AND id = '{row["id"]}'";
@@ -86,20 +97,26 @@ public sealed class EveryTenantTableShould(StackFixture stack) : OwnAcademiesTes
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RefuseToMoveARowToAnotherAcademy()
     {
+        Stack.SkipUnlessStarted();
         foreach (var table in _alphaRows.Keys)
         {
             var refusal = await Assert.ThrowsAsync<PostgresException>(() => InScopeAsync(
                 Alpha.Id, $"UPDATE {table} SET tenant_id = '{Bravo.Id}' WHERE tenant_id = $1", Execute));
-            Assert.True(refusal.SqlState == PostgresErrorCodes.InsufficientPrivilege, $"{table}: {refusal.MessageText}");
+            // The wall's WITH CHECK; a distributed database refuses first to change the column rows are placed by.
+            Assert.True(
+                refusal.SqlState == PostgresErrorCodes.InsufficientPrivilege
+                || (refusal.SqlState == PostgresErrorCodes.FeatureNotSupported && refusal.MessageText.Contains("partition value")),
+                $"{table}: {refusal.MessageText}");
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RefuseToWriteARowForAnotherAcademy()
     {
+        Stack.SkipUnlessStarted();
         foreach (var (table, template) in _alphaRows)
         {
             var refusal = await Assert.ThrowsAsync<PostgresException>(
@@ -108,9 +125,10 @@ public sealed class EveryTenantTableShould(StackFixture stack) : OwnAcademiesTes
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SeeAndWriteNothingWithoutAnAcademyInScope()
     {
+        Stack.SkipUnlessStarted();
         foreach (var (table, template) in _alphaRows)
         {
             Assert.Empty(await InScopeAsync(null, $"SELECT DISTINCT tenant_id FROM {table}", c => ReadGuidsAsync(c)));
@@ -123,7 +141,17 @@ public sealed class EveryTenantTableShould(StackFixture stack) : OwnAcademiesTes
         }
     }
 
-    private static string Insert(string table) => $"INSERT INTO {table} SELECT * FROM json_populate_record(NULL::{table}, $1::json)";
+    /// <summary>
+    /// A plain INSERT … VALUES of a row given as JSON, each column read from it: the shape the services write in, which
+    /// a distributed database routes to one shard (an INSERT … SELECT would go through COPY, which Citus refuses on a
+    /// table with row-level security whoever the row belongs to).
+    /// </summary>
+    private string Insert(string table)
+    {
+        var columns = _alphaRows[table].Select(c => $"\"{c.Key}\"").ToList();
+        var values = columns.Select(c => $"(json_populate_record(NULL::{table}, $1::json)).{c}");
+        return $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", values)})";
+    }
 
     /// <summary>
     /// Runs one statement as the runtime role, in a transaction that is rolled back, with

@@ -13,11 +13,12 @@ namespace TatamiTech.IntegrationTests.Platform.Academies;
 /// and the API (which caches academies) follows each change within a second.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class AcademyLifecycleShould(StackFixture stack)
+public class AcademyLifecycleShould(StackFixture stack)
 {
-    [Fact]
+    [SkippableFact]
     public async Task ProvisionAnAcademyTheApiServesWithinASecond()
     {
+        stack.SkipUnlessStarted();
         var slug = NewSlug();
         // Every API process has just been told this academy does not exist, and remembers that for seconds.
         foreach (var replica in stack.ApiReplicas)
@@ -40,9 +41,10 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
         });
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SuspendAnAcademyOnEveryRequestWithinASecondAndResumeIt()
     {
+        stack.SkipUnlessStarted();
         var (slug, token) = await NewAcademyWithTokenAsync();
         // Every API process serves it, and so has it in its cache.
         foreach (var replica in stack.ApiReplicas)
@@ -92,9 +94,10 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
         Assert.Equal(["resume:operator", "suspend:operator", "create:operator"], actions);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SkipASuspendedAcademyInTheRosterRun()
     {
+        stack.SkipUnlessStarted();
         var (slug, _) = await NewAcademyWithTokenAsync();
         using (var suspended = await stack.OperatorAsync(HttpMethod.Post, $"/academies/{slug}/suspend", new { reason = "fraud review" }))
         {
@@ -109,9 +112,10 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
             "SELECT count(*) FROM roster_reports r JOIN tenants t ON t.id = r.tenant_id WHERE t.slug = $1", slug));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ProvisionAnAcademyFromTheDashboardCommand()
     {
+        stack.SkipUnlessStarted();
         var slug = NewSlug();
         var commands = stack.App.Services.GetRequiredService<ResourceCommandService>();
 
@@ -135,9 +139,10 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
         new InteractionInput { Name = "timeZone", Label = "Time zone", InputType = InputType.Text, Value = timeZone },
     ]);
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateATakenSlugExactlyOnceEvenUnderARace()
     {
+        stack.SkipUnlessStarted();
         var slug = NewSlug();
         var attempts = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => CreateAsync(slug, "Twin Dojo", "UTC")));
 
@@ -155,9 +160,10 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
         Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM tenants WHERE slug = $1", slug));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListAndFindAcademies()
     {
+        stack.SkipUnlessStarted();
         var (slug, _) = await NewAcademyWithTokenAsync();
 
         using var found = await stack.OperatorAsync(HttpMethod.Get, $"/academies/{slug}");
@@ -173,9 +179,10 @@ public sealed class AcademyLifecycleShould(StackFixture stack)
         await ProblemAssert.IsProblem(badStatus, HttpStatusCode.BadRequest);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListenAgainAfterTheNotificationConnectionIsLost()
     {
+        stack.SkipUnlessStarted();
         var (slug, token) = await NewAcademyWithTokenAsync();
         foreach (var replica in stack.ApiReplicas)
         {
