@@ -50,8 +50,10 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-tar -xzf "$tarball" -C "$work"
-cd "$work"/citus-*
+# The release's files are at the archive's top level.
+mkdir "$work/citus"
+tar -xzf "$tarball" -C "$work/citus"
+cd "$work/citus"
 patch -p1 -s < "$patch_file"
 ./configure -q PG_CONFIG="$pg_config" > "$work/configure.log"
 make -s -j"$(nproc)" > "$work/make.log" 2>&1 || { tail -30 "$work/make.log" >&2; exit 1; }
