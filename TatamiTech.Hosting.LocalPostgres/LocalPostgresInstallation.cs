@@ -16,6 +16,9 @@ public sealed record LocalPostgresInstallation(string BinDirectory)
     /// <summary>Where the server loads extension libraries from (Debian: /usr/lib/postgresql/N/lib).</summary>
     public string LibraryDirectory => Path.Combine(Path.GetDirectoryName(BinDirectory.TrimEnd('/')) ?? BinDirectory, "lib");
 
+    /// <summary>Whether the server can load an extension's library (<c>citus</c> for citus.so).</summary>
+    public bool HasExtensionLibrary(string name) => File.Exists(Path.Combine(LibraryDirectory, $"{name}.so"));
+
     /// <summary>Whether the server and its tools run as the postgres user: when this process is root.</summary>
     internal static bool RunsAsPostgresUser => Environment.IsPrivilegedProcess;
 

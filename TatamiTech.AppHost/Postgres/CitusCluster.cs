@@ -20,7 +20,7 @@ internal static class CitusCluster
     public static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) Add(IDistributedApplicationBuilder builder)
     {
         var installation = TatamiDatabaseExtensions.LocalInstallation(builder) ?? throw TatamiDatabaseExtensions.NoLocalServer(builder);
-        if (!File.Exists(Path.Combine(installation.LibraryDirectory, "citus.so")))
+        if (!installation.HasExtensionLibrary("citus"))
         {
             throw new DistributedApplicationException(
                 $"{TatamiDatabaseExtensions.ModeKey}=citus but the PostgreSQL server in {installation.BinDirectory} has no Citus " +
@@ -45,15 +45,10 @@ internal static class CitusCluster
     private static IResourceBuilder<LocalPostgresServerResource> Node(
         IDistributedApplicationBuilder builder, string name, LocalPostgresInstallation installation, IResourceBuilder<ParameterResource> password)
     {
-        var node = builder.AddLocalPostgres(name, installation, password)
+        return builder.AddLocalPostgres(name, installation, password)
             .WithSetting("shared_preload_libraries", "citus")
-            .WithSetting("max_prepared_transactions", MaxPreparedTransactions);
-        if (builder.Configuration[TatamiDatabaseExtensions.DataRootKey] is { Length: > 0 } root)
-        {
-            node.WithDataRoot(root);
-        }
-
-        return node;
+            .WithSetting("max_prepared_transactions", MaxPreparedTransactions)
+            .WithConfiguredDataRoot();
     }
 
     private static async Task CreateExtensionAsync(LocalPostgresDatabaseInitialization context) =>

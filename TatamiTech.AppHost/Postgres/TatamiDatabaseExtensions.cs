@@ -66,11 +66,8 @@ internal static class TatamiDatabaseExtensions
     internal static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) AddLocal(
         IDistributedApplicationBuilder builder)
     {
-        var server = builder.AddLocalPostgres(ResourceNames.Postgres, LocalInstallation(builder) ?? throw NoLocalServer(builder));
-        if (builder.Configuration[DataRootKey] is { Length: > 0 } root)
-        {
-            server.WithDataRoot(root);
-        }
+        var server = builder.AddLocalPostgres(ResourceNames.Postgres, LocalInstallation(builder) ?? throw NoLocalServer(builder))
+            .WithConfiguredDataRoot();
 
         if (KeepData(builder))
         {
@@ -79,6 +76,10 @@ internal static class TatamiDatabaseExtensions
 
         return (server.AddDatabase(ResourceNames.OwnerDatabase), server.Resource.PrimaryEndpoint);
     }
+
+    /// <summary>Where a local server keeps its clusters: <see cref="DataRootKey"/> when set, else the library's default.</summary>
+    internal static IResourceBuilder<LocalPostgresServerResource> WithConfiguredDataRoot(this IResourceBuilder<LocalPostgresServerResource> server) =>
+        server.ApplicationBuilder.Configuration[DataRootKey] is { Length: > 0 } root ? server.WithDataRoot(root) : server;
 
     internal static LocalPostgresInstallation? LocalInstallation(IDistributedApplicationBuilder builder) =>
         LocalPostgresInstallation.Find(builder.Configuration[BinDirectoryKey]);

@@ -10,13 +10,43 @@ namespace TatamiTech.Data.Wall;
 /// every write refused. A process whose wall does not work must not be ready, rather than answer empty pages.
 /// The probe sets a random academy, as every request does, and reads the setting back from a statement on
 /// <c>students</c> filtered by that academy, which a distributed database runs where that academy's rows live.
+/// <c>/health</c> answers anyone, so callers within <see cref="Reuse"/> of a probe share its result: a flood of probes
+/// costs the database one probe a second, not one per request.
 /// </summary>
-public sealed class TenantWallCheck(NpgsqlDataSource dataSource) : IHealthCheck
+public sealed class TenantWallCheck(NpgsqlDataSource dataSource, TimeProvider clock) : IHealthCheck
 {
     public const string Name = "tenant-wall";
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    private static readonly TimeSpan s_reuse = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Lock _gate = new();
+    private (Task<HealthCheckResult> Probe, long StartedAt)? _last;
+
+    /// <summary>How long a probe's result answers later checks.</summary>
+    public static TimeSpan Reuse => s_reuse;
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        Task<HealthCheckResult> probe;
+        lock (_gate)
+        {
+            if (_last is not { } last || clock.GetElapsedTime(last.StartedAt) >= s_reuse)
+            {
+                _last = last = (ProbeAsync(), clock.GetTimestamp());
+            }
+
+            probe = last.Probe;
+        }
+
+        // The shared probe is bounded by its own timeout, not by the first caller's token.
+        return probe.WaitAsync(cancellationToken);
+    }
+
+    private async Task<HealthCheckResult> ProbeAsync()
+    {
+        using var timeout = new CancellationTokenSource(s_probeTimeout);
+        var cancellationToken = timeout.Token;
         var probe = Guid.NewGuid();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection)

@@ -96,20 +96,6 @@ public sealed class PgBouncer : IAsyncDisposable
     /// <summary>Whether the OS package is installed (on the PATH or in /usr/sbin).</summary>
     public static bool Installed => Find() is not null;
 
-    /// <summary>The version the pooler reports (<c>pgbouncer --version</c>'s first line).</summary>
-    public static string? Version()
-    {
-        if (Find() is not { } program)
-        {
-            return null;
-        }
-
-        using var process = Process.Start(new ProcessStartInfo(program, "--version") { RedirectStandardOutput = true })!;
-        var first = process.StandardOutput.ReadLine();
-        process.WaitForExit();
-        return first;
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -14,6 +14,18 @@ public sealed record TestTenant(Guid Id, string Slug, string Name)
 
     public static TestTenant From(TenantInfo tenant) => new(tenant.Id, tenant.Slug, tenant.Name);
 
+    /// <summary>Sets the academy's time zone as the owner (an unknown zone makes its roster report fail).</summary>
+    public async Task SetTimeZoneAsync(string ownerConnectionString, string zone)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("UPDATE tenants SET time_zone = $1 WHERE id = $2", connection)
+        {
+            Parameters = { new() { Value = zone }, new() { Value = Id } },
+        };
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
     /// <summary>
     /// Written straight into the directory table and announced after the commit, as the platform provisions one
     /// (on a distributed database nothing else announces it: AcademyStore.AnnounceAsync).

@@ -80,7 +80,7 @@ public sealed class CitusClusterShould(CitusStackFixture stack)
             $"SELECT pg_get_functiondef('{DatabaseWall.SetTenantProcedure}'::regproc)", owner);
         var citusWall = (string)(await definition.ExecuteScalarAsync())!;
         await using var dataSource = NpgsqlDataSource.Create(stack.RuntimeConnectionString);
-        Assert.Equal(HealthStatus.Healthy, (await new TenantWallCheck(dataSource).CheckHealthAsync(new HealthCheckContext())).Status);
+        Assert.Equal(HealthStatus.Healthy, (await new TenantWallCheck(dataSource, TimeProvider.System).CheckHealthAsync(new HealthCheckContext())).Status);
         try
         {
             // The single-server wall: the setting is made on the coordinator only.
@@ -90,7 +90,7 @@ public sealed class CitusClusterShould(CitusStackFixture stack)
                 """, owner);
             await plain.ExecuteNonQueryAsync();
 
-            var result = await new TenantWallCheck(dataSource).CheckHealthAsync(new HealthCheckContext());
+            var result = await new TenantWallCheck(dataSource, TimeProvider.System).CheckHealthAsync(new HealthCheckContext());
 
             Assert.Equal(HealthStatus.Unhealthy, result.Status);
         }

@@ -11,8 +11,7 @@ public sealed class CitusStackFixture : StackFixture
     protected override IEnumerable<string> ExtraArguments => ["--Postgres:Mode=citus"];
 
     /// <summary>Whether the OS's PostgreSQL server has the Citus extension (tools/install-citus.sh builds it).</summary>
-    public static bool Installed => LocalPostgresInstallation.Find() is { } server
-        && File.Exists(Path.Combine(server.LibraryDirectory, "citus.so"));
+    public static bool Installed => LocalPostgresInstallation.Find()?.HasExtensionLibrary("citus") == true;
 
     public override async Task InitializeAsync()
     {

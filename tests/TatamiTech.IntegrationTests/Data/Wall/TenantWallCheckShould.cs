@@ -21,7 +21,7 @@ public sealed class TenantWallCheckShould(StackFixture stack)
     {
         await using var dataSource = NpgsqlDataSource.Create(stack.RuntimeConnectionString);
 
-        var result = await new TenantWallCheck(dataSource).CheckHealthAsync(new HealthCheckContext());
+        var result = await new TenantWallCheck(dataSource, TimeProvider.System).CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Healthy, result.Status);
     }
@@ -38,10 +38,34 @@ public sealed class TenantWallCheckShould(StackFixture stack)
             """);
         await using var dataSource = NpgsqlDataSource.Create(scratch.ConnectionString);
 
-        var result = await new TenantWallCheck(dataSource).CheckHealthAsync(new HealthCheckContext());
+        var result = await new TenantWallCheck(dataSource, TimeProvider.System).CheckHealthAsync(new HealthCheckContext());
 
         Assert.True(result.Status == HealthStatus.Unhealthy, $"Passed although {why}.");
         Assert.Contains(DatabaseWall.TenantSetting, result.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProbeTheDatabaseOnceASecondHoweverOftenItIsAsked()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(stack.OwnerConnectionString, $"""
+            CREATE TABLE students (tenant_id uuid NOT NULL);
+            CREATE TABLE probes (at timestamptz NOT NULL DEFAULT clock_timestamp());
+            CREATE PROCEDURE {DatabaseWall.SetTenantProcedure}(tenant uuid) LANGUAGE sql
+            AS $$ INSERT INTO probes DEFAULT VALUES; SELECT set_config('{DatabaseWall.TenantSetting}', tenant::text, true) $$;
+            """);
+        await using var dataSource = NpgsqlDataSource.Create(scratch.ConnectionString);
+        var clock = new StoppedClock();
+        var check = new TenantWallCheck(dataSource, clock);
+
+        var first = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => check.CheckHealthAsync(new HealthCheckContext())));
+        var probesWithinASecond = await CountAsync(scratch.ConnectionString, "SELECT count(*) FROM probes");
+        clock.Advance(TenantWallCheck.Reuse);
+        var later = await check.CheckHealthAsync(new HealthCheckContext());
+
+        Assert.All(first, result => Assert.Equal(HealthStatus.Healthy, result.Status));
+        Assert.Equal(1L, probesWithinASecond);
+        Assert.Equal(HealthStatus.Healthy, later.Status);
+        Assert.Equal(2L, await CountAsync(scratch.ConnectionString, "SELECT count(*) FROM probes"));
     }
 
     [Theory]
@@ -58,6 +82,26 @@ public sealed class TenantWallCheckShould(StackFixture stack)
         // Degraded is the Worker's word for an academy whose last report failed: still ready.
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.NotEqual("Unhealthy", body);
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>A clock that moves only when told to.</summary>
+    private sealed class StoppedClock : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 
     /// <summary>A database of one test's own on the stack's server, dropped at the end.</summary>

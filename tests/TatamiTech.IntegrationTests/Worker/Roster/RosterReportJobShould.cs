@@ -50,7 +50,7 @@ public sealed partial class RosterReportJobShould(StackFixture stack) : IDisposa
     {
         var broken = await TenantWithStudentsAsync("broken", "green");
         var healthy = await TenantWithStudentsAsync("healthy", "green", "green");
-        await SetTimeZoneAsync(broken, "Mars/Olympus_Mons");
+        await broken.SetTimeZoneAsync(stack.OwnerConnectionString, "Mars/Olympus_Mons");
         var job = NewJob();
 
         var first = await job.RunAsync(refresh: false, CancellationToken.None);
@@ -59,7 +59,7 @@ public sealed partial class RosterReportJobShould(StackFixture stack) : IDisposa
         Assert.Equal(2, (await ReportOfAsync(healthy)).TotalStudents);
         Assert.Null(await FindReportAsync(broken));
 
-        await SetTimeZoneAsync(broken, "UTC");
+        await broken.SetTimeZoneAsync(stack.OwnerConnectionString, "UTC");
         var second = await job.RunAsync(refresh: false, CancellationToken.None);
 
         Assert.Equal(RosterOutcome.Written, OutcomeOf(second, broken));
@@ -155,16 +155,6 @@ public sealed partial class RosterReportJobShould(StackFixture stack) : IDisposa
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private async Task SetTimeZoneAsync(TestTenant tenant, string zone)
-    {
-        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("UPDATE tenants SET time_zone = $1 WHERE id = $2", connection)
-        {
-            Parameters = { new() { Value = zone }, new() { Value = tenant.Id } },
-        };
-        await command.ExecuteNonQueryAsync();
-    }
 
     /// <summary>Test-only DDL (the triggers that hold an insert) as the database owner.</summary>
     private static async Task ExecuteAsOwnerAsync(string ownerConnectionString, string sql)

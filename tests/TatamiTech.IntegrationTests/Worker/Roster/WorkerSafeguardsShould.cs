@@ -1,4 +1,3 @@
-using Npgsql;
 using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.Names;
 using TatamiTech.Worker.Roster;
@@ -68,7 +67,7 @@ public sealed class WorkerSafeguardsShould(StackFixture stack) : OwnAcademiesTes
     [Fact]
     public async Task ReportDegradedHealthAfterARunInWhichAnAcademyFailed()
     {
-        await SetTimeZoneAsync(Alpha, "Mars/Olympus_Mons");
+        await Alpha.SetTimeZoneAsync(Stack.OwnerConnectionString, "Mars/Olympus_Mons");
         try
         {
             await using var worker = new InProcessWorker(Stack, environment: "Development", settings: new Dictionary<string, string>
@@ -90,7 +89,7 @@ public sealed class WorkerSafeguardsShould(StackFixture stack) : OwnAcademiesTes
         }
         finally
         {
-            await SetTimeZoneAsync(Alpha, "UTC");
+            await Alpha.SetTimeZoneAsync(Stack.OwnerConnectionString, "UTC");
         }
     }
 
@@ -103,16 +102,5 @@ public sealed class WorkerSafeguardsShould(StackFixture stack) : OwnAcademiesTes
         }
 
         return client.SendAsync(request);
-    }
-
-    private async Task SetTimeZoneAsync(TestTenant tenant, string zone)
-    {
-        await using var connection = new NpgsqlConnection(Stack.OwnerConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("UPDATE tenants SET time_zone = $1 WHERE id = $2", connection)
-        {
-            Parameters = { new() { Value = zone }, new() { Value = tenant.Id } },
-        };
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 }
