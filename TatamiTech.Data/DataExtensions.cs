@@ -93,7 +93,7 @@ public static class DataExtensions
         builder.Services.AddHostedService<ModelWarmUp>();
 
         builder.Services.AddSingleton<ITenantDirectory, NpgsqlTenantDirectory>();
-        builder.Services.AddHealthChecks().AddCheck<TenantWallCheck>(TenantWallCheck.Name);
+        builder.Services.AddTenantWallCheck();
         return builder;
     }
 

@@ -16,7 +16,7 @@ public static class PlatformData
                 $"or set {ConfigurationKeys.ConnectionString(ConnectionNames.Platform)}.");
         builder.Services.AddNpgsqlDataSource(connectionString);
         // Not ready while the wall's setting does not reach the statements it guards (exports, erasure).
-        builder.Services.AddHealthChecks().AddCheck<TenantWallCheck>(TenantWallCheck.Name);
+        builder.Services.AddTenantWallCheck();
         // The root domains, whose labels no academy may take.
         builder.Services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.SectionName);
         builder.Services.AddSingleton<AcademyStore>();

@@ -17,6 +17,12 @@ internal static class CitusCluster
     /// <summary>Citus's two-phase commit of a write on several nodes needs prepared transactions.</summary>
     private const string MaxPreparedTransactions = "100";
 
+    /// <summary>
+    /// Some PostgreSQL builds (this machine's Debian 15.20) allow only listed libraries as logical decoding output
+    /// plugins; Citus moves and splits shards while the academy keeps writing through its own plugin.
+    /// </summary>
+    private const string OutputPluginLibraries = "output_plugin_libraries";
+
     public static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) Add(IDistributedApplicationBuilder builder)
     {
         var installation = TatamiDatabaseExtensions.LocalInstallation(builder) ?? throw TatamiDatabaseExtensions.NoLocalServer(builder);
@@ -45,10 +51,15 @@ internal static class CitusCluster
     private static IResourceBuilder<LocalPostgresServerResource> Node(
         IDistributedApplicationBuilder builder, string name, LocalPostgresInstallation installation, IResourceBuilder<ParameterResource> password)
     {
-        return builder.AddLocalPostgres(name, installation, password)
+        var node = builder.AddLocalPostgres(name, installation, password)
             .WithSetting("shared_preload_libraries", "citus")
             .WithSetting("max_prepared_transactions", MaxPreparedTransactions)
+            // A shard moves (or splits off one academy) by logical replication, so the academy keeps writing meanwhile.
+            .WithSetting("wal_level", "logical")
             .WithConfiguredDataRoot();
+        return installation.KnowsSetting(OutputPluginLibraries)
+            ? node.WithSetting(OutputPluginLibraries, "pgoutput,test_decoding,citus")
+            : node;
     }
 
     private static async Task CreateExtensionAsync(LocalPostgresDatabaseInitialization context) =>

@@ -2,6 +2,7 @@ using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using TatamiTech.Data.Wall;
 using TatamiTech.IntegrationTests.Infrastructure;
@@ -71,6 +72,31 @@ public sealed class CitusClusterShould(CitusStackFixture stack)
     }
 
     [SkippableFact]
+    public async Task ProbeTheWallOnEveryWorker()
+    {
+        stack.SkipUnlessStarted();
+        await using var dataSource = NpgsqlDataSource.Create(stack.RuntimeConnectionString);
+        await using var owner = new NpgsqlConnection(stack.OwnerConnectionString);
+        await owner.OpenAsync();
+        await using var nodes = new NpgsqlCommand("SELECT nodename || ':' || nodeport FROM pg_dist_node WHERE groupid <> 0", owner);
+        var workers = new List<string>();
+        await using (var reader = await nodes.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                workers.Add(reader.GetString(0));
+            }
+        }
+
+        var result = await new TenantWallCheck(dataSource, TimeProvider.System, NullLogger<TenantWallCheck>.Instance)
+            .CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+        Assert.Equal(ResourceNames.CitusWorkers.Length, workers.Count);
+        Assert.All(workers, worker => Assert.Contains(worker, result.Description, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
     public async Task FailReadinessWhenTheSettingStaysOnTheCoordinator()
     {
         stack.SkipUnlessStarted();
@@ -80,7 +106,7 @@ public sealed class CitusClusterShould(CitusStackFixture stack)
             $"SELECT pg_get_functiondef('{DatabaseWall.SetTenantProcedure}'::regproc)", owner);
         var citusWall = (string)(await definition.ExecuteScalarAsync())!;
         await using var dataSource = NpgsqlDataSource.Create(stack.RuntimeConnectionString);
-        Assert.Equal(HealthStatus.Healthy, (await new TenantWallCheck(dataSource, TimeProvider.System).CheckHealthAsync(new HealthCheckContext())).Status);
+        Assert.Equal(HealthStatus.Healthy, (await new TenantWallCheck(dataSource, TimeProvider.System, NullLogger<TenantWallCheck>.Instance).CheckHealthAsync(new HealthCheckContext())).Status);
         try
         {
             // The single-server wall: the setting is made on the coordinator only.
@@ -90,7 +116,7 @@ public sealed class CitusClusterShould(CitusStackFixture stack)
                 """, owner);
             await plain.ExecuteNonQueryAsync();
 
-            var result = await new TenantWallCheck(dataSource, TimeProvider.System).CheckHealthAsync(new HealthCheckContext());
+            var result = await new TenantWallCheck(dataSource, TimeProvider.System, NullLogger<TenantWallCheck>.Instance).CheckHealthAsync(new HealthCheckContext());
 
             Assert.Equal(HealthStatus.Unhealthy, result.Status);
         }

@@ -1,5 +1,9 @@
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using TatamiTech.Data.Wall;
 using TatamiTech.IntegrationTests.Infrastructure;
@@ -21,7 +25,7 @@ public sealed class TenantWallCheckShould(StackFixture stack)
     {
         await using var dataSource = NpgsqlDataSource.Create(stack.RuntimeConnectionString);
 
-        var result = await new TenantWallCheck(dataSource, TimeProvider.System).CheckHealthAsync(new HealthCheckContext());
+        var result = await Check(dataSource).CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Healthy, result.Status);
     }
@@ -38,7 +42,7 @@ public sealed class TenantWallCheckShould(StackFixture stack)
             """);
         await using var dataSource = NpgsqlDataSource.Create(scratch.ConnectionString);
 
-        var result = await new TenantWallCheck(dataSource, TimeProvider.System).CheckHealthAsync(new HealthCheckContext());
+        var result = await Check(dataSource).CheckHealthAsync(new HealthCheckContext());
 
         Assert.True(result.Status == HealthStatus.Unhealthy, $"Passed although {why}.");
         Assert.Contains(DatabaseWall.TenantSetting, result.Description, StringComparison.Ordinal);
@@ -55,7 +59,7 @@ public sealed class TenantWallCheckShould(StackFixture stack)
             """);
         await using var dataSource = NpgsqlDataSource.Create(scratch.ConnectionString);
         var clock = new StoppedClock();
-        var check = new TenantWallCheck(dataSource, clock);
+        var check = Check(dataSource, clock);
 
         var first = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => check.CheckHealthAsync(new HealthCheckContext())));
         var probesWithinASecond = await CountAsync(scratch.ConnectionString, "SELECT count(*) FROM probes");
@@ -66,6 +70,49 @@ public sealed class TenantWallCheckShould(StackFixture stack)
         Assert.Equal(1L, probesWithinASecond);
         Assert.Equal(HealthStatus.Healthy, later.Status);
         Assert.Equal(2L, await CountAsync(scratch.ConnectionString, "SELECT count(*) FROM probes"));
+    }
+
+    [Fact]
+    public async Task LogWhyWhenTheWallStopsWorkingAndWhenItWorksAgain()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(stack.OwnerConnectionString, $"""
+            CREATE TABLE students (tenant_id uuid NOT NULL);
+            CREATE TABLE broken (yes boolean NOT NULL);
+            INSERT INTO broken VALUES (true);
+            CREATE PROCEDURE {DatabaseWall.SetTenantProcedure}(tenant uuid) LANGUAGE sql
+            AS $$ SELECT set_config('{DatabaseWall.TenantSetting}', tenant::text, true) WHERE NOT (SELECT yes FROM broken) $$;
+            """);
+        await using var dataSource = NpgsqlDataSource.Create(scratch.ConnectionString);
+        var clock = new StoppedClock();
+        var logger = new RecordingLogger<TenantWallCheck>();
+        var check = new TenantWallCheck(dataSource, clock, logger);
+
+        var broken = await check.CheckHealthAsync(new HealthCheckContext());
+        clock.Advance(TenantWallCheck.Reuse);
+        var stillBroken = await check.CheckHealthAsync(new HealthCheckContext());
+        var loggedWhileBroken = logger.Entries;
+        await ScratchDatabase.ExecuteAsync(scratch.ConnectionString, "UPDATE broken SET yes = false");
+        clock.Advance(TenantWallCheck.Reuse);
+        var mended = await check.CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal([HealthStatus.Unhealthy, HealthStatus.Unhealthy, HealthStatus.Healthy], [broken.Status, stillBroken.Status, mended.Status]);
+        var failure = Assert.Single(loggedWhileBroken);
+        Assert.Equal(LogLevel.Error, failure.Level);
+        Assert.Contains(DatabaseWall.TenantSetting, failure.Message, StringComparison.Ordinal);
+        Assert.Equal([LogLevel.Error, LogLevel.Information], logger.Entries.Select(e => e.Level));
+    }
+
+    [Fact]
+    public void BeOneCheckPerProcessSoThatCallersShareItsProbe()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton(NpgsqlDataSource.Create(stack.RuntimeConnectionString));
+        services.AddTenantWallCheck();
+        using var provider = services.BuildServiceProvider();
+        var registration = Assert.Single(
+            provider.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations, r => r.Name == TenantWallCheck.Name);
+
+        Assert.Same(registration.Factory(provider), registration.Factory(provider));
     }
 
     [Theory]
@@ -83,6 +130,9 @@ public sealed class TenantWallCheckShould(StackFixture stack)
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.NotEqual("Unhealthy", body);
     }
+
+    private static TenantWallCheck Check(NpgsqlDataSource dataSource, TimeProvider? clock = null) =>
+        new(dataSource, clock ?? TimeProvider.System, NullLogger<TenantWallCheck>.Instance);
 
     private static async Task<long> CountAsync(string connectionString, string sql)
     {
@@ -128,7 +178,7 @@ public sealed class TenantWallCheckShould(StackFixture stack)
 
         public async ValueTask DisposeAsync() => await ExecuteAsync(_owner, $"DROP DATABASE {_name} WITH (FORCE)");
 
-        private static async Task ExecuteAsync(string connectionString, string sql)
+        public static async Task ExecuteAsync(string connectionString, string sql)
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
