@@ -1,6 +1,7 @@
 using TatamiTech.Data.Wall;
 using TatamiTech.Names;
 using TatamiTech.Platform.Academies;
+using TatamiTech.Platform.Placement;
 using TatamiTech.Tenancy.AspNetCore.Resolution;
 
 namespace TatamiTech.Platform;
@@ -22,6 +23,7 @@ public static class PlatformData
         builder.Services.AddSingleton<AcademyStore>();
         builder.Services.AddSingleton<AcademyData>();
         builder.Services.AddSingleton<AcademyRules>();
+        builder.Services.AddSingleton<PlacementStore>();
         return builder;
     }
 }

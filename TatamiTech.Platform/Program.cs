@@ -5,6 +5,7 @@ using TatamiTech.Platform;
 using TatamiTech.Platform.Academies;
 using TatamiTech.Platform.Audit;
 using TatamiTech.Platform.Operators;
+using TatamiTech.Platform.Placement;
 using TatamiTech.Platform.Reference;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +26,7 @@ app.UseAuthorization();
 
 app.MapDefaultEndpoints();
 app.MapAcademiesApi();
+app.MapPlacementApi();
 app.MapAuditApi();
 app.MapDevOperatorTokens();
 app.MapPlatformReference();

@@ -38,13 +38,15 @@ internal static class CitusCluster
         var workers = ResourceNames.CitusWorkers
             .Select(name => Node(builder, name, installation, password)
                 .AddDatabase($"{ResourceNames.OwnerDatabase}-{name}", ResourceNames.OwnerDatabase)
-                .WithInitializer(CreateExtensionAsync))
+                .WithInitializer(CreateExtensionAsync)
+                .WithInitializer(context => StoreOwnerPasswordAsync(context, password.Resource)))
             .ToList();
 
         var coordinator = Node(builder, ResourceNames.Postgres, installation, password);
         var database = coordinator.AddDatabase(ResourceNames.OwnerDatabase)
             .WithInitializer(CreateExtensionAsync)
-            .WithInitializer(context => AddWorkersAsync(context, coordinator.Resource, [.. workers.Select(w => w.Resource)], password.Resource));
+            .WithInitializer(context => StoreOwnerPasswordAsync(context, password.Resource))
+            .WithInitializer(context => AddWorkersAsync(context, coordinator.Resource, [.. workers.Select(w => w.Resource)]));
         return (database, coordinator.Resource.PrimaryEndpoint);
     }
 
@@ -66,27 +68,17 @@ internal static class CitusCluster
         await ExecuteAsync(context.ConnectionString, "CREATE EXTENSION IF NOT EXISTS citus", context.CancellationToken);
 
     /// <summary>
-    /// Once each worker's database has the extension: the coordinator's own address, the owner's password for the
-    /// coordinator's connections to the nodes (Citus's pg_dist_authinfo, as the servers ask for passwords), and the
-    /// workers. The services' roles get theirs when the migration service sets their passwords.
+    /// The owner's password for the connections this node opens to the others (Citus's pg_dist_authinfo, as the servers
+    /// ask for passwords): the coordinator's to every node, and a worker's own when it copies a moving shard from
+    /// another worker by logical replication. The services' roles get theirs when the migration service sets their
+    /// passwords.
     /// </summary>
-    private static async Task AddWorkersAsync(
-        LocalPostgresDatabaseInitialization context,
-        LocalPostgresServerResource coordinator,
-        IReadOnlyList<LocalPostgresDatabaseResource> workers,
-        ParameterResource password)
+    private static async Task StoreOwnerPasswordAsync(LocalPostgresDatabaseInitialization context, ParameterResource password)
     {
-        var ct = context.CancellationToken;
-        var notifications = context.Services.GetRequiredService<ResourceNotificationService>();
-        foreach (var worker in workers)
-        {
-            await notifications.WaitForResourceAsync(worker.Name, KnownResourceStates.Running, ct);
-        }
-
-        var secret = await password.GetValueAsync(ct) ?? string.Empty;
+        var secret = await password.GetValueAsync(context.CancellationToken) ?? string.Empty;
         await using var connection = new NpgsqlConnection(context.ConnectionString);
-        await connection.OpenAsync(ct);
-        await using (var authinfo = new NpgsqlBatch(connection)
+        await connection.OpenAsync(context.CancellationToken);
+        await using var authinfo = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
@@ -96,11 +88,25 @@ internal static class CitusCluster
                     Parameters = { new() { Value = secret } },
                 },
             },
-        })
+        };
+        await authinfo.ExecuteNonQueryAsync(context.CancellationToken);
+    }
+
+    /// <summary>Once each worker's database has the extension: the coordinator's own address, then the workers.</summary>
+    private static async Task AddWorkersAsync(
+        LocalPostgresDatabaseInitialization context,
+        LocalPostgresServerResource coordinator,
+        IReadOnlyList<LocalPostgresDatabaseResource> workers)
+    {
+        var ct = context.CancellationToken;
+        var notifications = context.Services.GetRequiredService<ResourceNotificationService>();
+        foreach (var worker in workers)
         {
-            await authinfo.ExecuteNonQueryAsync(ct);
+            await notifications.WaitForResourceAsync(worker.Name, KnownResourceStates.Running, ct);
         }
 
+        await using var connection = new NpgsqlConnection(context.ConnectionString);
+        await connection.OpenAsync(ct);
         await using (var self = new NpgsqlCommand("SELECT citus_set_coordinator_host('localhost', $1)", connection))
         {
             self.Parameters.Add(new() { Value = coordinator.PrimaryEndpoint.Port });

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using TatamiTech.Data.Distribution;
 using TatamiTech.Data.Wall;
 using TatamiTech.Names;
 
@@ -16,14 +17,16 @@ namespace TatamiTech.MigrationService.Distribution;
 /// of the two-phase commit that writes one (the API then follows the directory by its periodic read);</item>
 /// <item><c>tenants</c> becomes a reference table and every table the wall guards a distributed table on
 /// <c>tenant_id</c>, colocated with <c>students</c>; foreign keys between them are dropped while they are distributed
-/// and added back, and the rows left on the coordinator are removed.</item>
+/// and added back, and the rows left on the coordinator are removed;</item>
+/// <item>the platform role may isolate one academy onto a shard of its own and move that shard to a node, through
+/// two functions that run as the owner (<see cref="AcademyPlacementFunctions"/>).</item>
 /// </list>
 /// Runs as the owner, a superuser here: a table with forced row-level security copies no row for anyone else.
 /// </summary>
 internal static partial class CitusDistribution
 {
     /// <summary>The parent of the colocation group: every other tenant table is placed with it.</summary>
-    private const string Anchor = "students";
+    private const string Anchor = AcademyPlacementFunctions.AnchorTable;
 
     private const string WallAnchorTable = "tenant_wall_anchor";
 
@@ -48,7 +51,76 @@ internal static partial class CitusDistribution
         await SetTheWallForEveryNodeAsync(owner, tables, ct);
         await ExecuteAsync(owner, "DROP TRIGGER IF EXISTS tenants_announce_change ON tenants", ct);
         var distributed = await DistributeAsync(owner, tables, ct);
+        await CreatePlacementFunctionsAsync(owner, ct);
         LogDistributed(logger, distributed, tables.Count);
+    }
+
+    /// <summary>
+    /// Isolating an academy splits its hash value off the shard it shares, with every colocated table (CASCADE);
+    /// moving copies its shard group to another node. Both transfer by logical replication where the nodes allow it
+    /// ('auto'), so the academy keeps writing while its rows travel; the caller opens the owner's window around them
+    /// (<see cref="AcademyPlacementFunctions.Window"/>). Run as the owner (SECURITY DEFINER, a fixed search path); only
+    /// the platform role may call them. Calling either again changes nothing. Every run closes a window left open by a
+    /// platform process that stopped in the middle of an operation.
+    /// </summary>
+    private static async Task CreatePlacementFunctionsAsync(NpgsqlConnection owner, CancellationToken ct)
+    {
+        await ExecuteAsync(owner, $"""
+            CREATE OR REPLACE FUNCTION {AcademyPlacementFunctions.Window}(open boolean) RETURNS void
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+            AS $$
+            DECLARE
+                tenant_table text;
+            BEGIN
+                FOR tenant_table IN
+                    SELECT tablename FROM pg_policies WHERE schemaname = 'public' AND policyname = 'tenant_isolation'
+                LOOP
+                    EXECUTE format('ALTER TABLE %I %s FORCE ROW LEVEL SECURITY', tenant_table, CASE WHEN open THEN 'NO' ELSE '' END);
+                END LOOP;
+            END
+            $$
+            """, ct);
+        await ExecuteAsync(owner, $"SELECT {AcademyPlacementFunctions.Window}(false)", ct);
+        await ExecuteAsync(owner, $"""
+            CREATE OR REPLACE FUNCTION {AcademyPlacementFunctions.Isolate}(academy uuid) RETURNS bigint
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+            AS $$
+            DECLARE
+                shard bigint := get_shard_id_for_distribution_column('{Anchor}', academy);
+            BEGIN
+                IF (SELECT shardminvalue = shardmaxvalue FROM pg_dist_shard WHERE shardid = shard) THEN
+                    RETURN shard;
+                END IF;
+                RETURN isolate_tenant_to_new_shard('{Anchor}', academy, 'CASCADE', shard_transfer_mode => 'auto');
+            END
+            $$
+            """, ct);
+        await ExecuteAsync(owner, $"""
+            CREATE OR REPLACE FUNCTION {AcademyPlacementFunctions.Move}(academy uuid, node integer) RETURNS void
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+            AS $$
+            DECLARE
+                shard bigint := get_shard_id_for_distribution_column('{Anchor}', academy);
+                source integer := (SELECT n.nodeid FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
+                                    WHERE p.shardid = shard AND n.noderole = 'primary');
+            BEGIN
+                IF source <> node THEN
+                    PERFORM citus_move_shard_placement(shard, source, node, 'auto');
+                END IF;
+            END
+            $$
+            """, ct);
+        string[] functions =
+        [
+            $"{AcademyPlacementFunctions.Window}(boolean)",
+            $"{AcademyPlacementFunctions.Isolate}(uuid)",
+            $"{AcademyPlacementFunctions.Move}(uuid, integer)",
+        ];
+        foreach (var function in functions)
+        {
+            await ExecuteAsync(owner, $"REVOKE ALL ON FUNCTION {function} FROM PUBLIC", ct);
+            await ExecuteAsync(owner, $"GRANT EXECUTE ON FUNCTION {function} TO {DatabaseRoles.Platform}", ct);
+        }
     }
 
     /// <summary>The tables the wall guards: those with its policy.</summary>

@@ -115,5 +115,5 @@ public static class AcademiesApi
         };
     }
 
-    private static string Operator(ClaimsPrincipal user) => user.FindFirst(TatamiClaims.Subject)?.Value ?? "unknown";
+    internal static string Operator(ClaimsPrincipal user) => user.FindFirst(TatamiClaims.Subject)?.Value ?? "unknown";
 }

@@ -1,6 +1,6 @@
 namespace TatamiTech.Platform.Audit;
 
-/// <summary>What the audit records of an academy: every change to it and every read of all its data.</summary>
+/// <summary>What the audit records of an academy: every change to it and to where its rows live, and every read of all its data.</summary>
 public static class AuditActions
 {
     public const string Create = "create";
@@ -8,4 +8,6 @@ public static class AuditActions
     public const string Resume = "resume";
     public const string Export = "export";
     public const string Erase = "erase";
+    public const string Isolate = "isolate";
+    public const string Move = "move";
 }
