@@ -5,6 +5,7 @@ using Npgsql;
 using TatamiTech.Api.Students;
 using TatamiTech.Data;
 using TatamiTech.Data.Wall;
+using TatamiTech.IntegrationTests.AppHost.Citus;
 using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.Names;
 using TatamiTech.Tenancy;
@@ -21,15 +22,20 @@ namespace TatamiTech.IntegrationTests.Data.Wall;
 /// planned (an IMMUTABLE function) is caught by it: the policies must read it when the statement executes.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class PlanCacheShould(StackFixture stack)
+public class PlanCacheShould(StackFixture stack)
 {
     private const int Rounds = 8;
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("force_generic_plan", "generic_plans")]
     [InlineData("force_custom_plan", "custom_plans")]
     public async Task KeepEachAcademyToItsRowsOnTheSamePreparedStatements(string mode, string plansColumn)
     {
+        stack.SkipUnlessStarted();
+        Skip.If(
+            stack is CitusStackFixture && mode == "force_generic_plan",
+            "Citus refuses to plan some of these statements as forced generic plans ('could not create distributed plan'); " +
+            "the services run with the default plan cache mode, which the other Citus suites exercise.");
         var alpha = (await TestTenant.CreateAsync(stack.OwnerConnectionString, "plan-a")).Info;
         var bravo = (await TestTenant.CreateAsync(stack.OwnerConnectionString, "plan-b")).Info;
         using var host = OneSessionHost(mode, [alpha, bravo]);
@@ -73,13 +79,14 @@ public sealed class PlanCacheShould(StackFixture stack)
             $"No statement with '{shape}' was prepared and planned under {mode}:\n{string.Join(Environment.NewLine, prepared)}"));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("force_generic_plan", "students")]
     [InlineData("force_custom_plan", "students")]
     [InlineData("force_generic_plan", "belt_promotions")]
     [InlineData("force_generic_plan", "roster_reports")]
     public async Task KeepAPreparedSelectWithoutWhereToTheAcademyInScope(string mode, string table)
     {
+        stack.SkipUnlessStarted();
         var alpha = (await TestTenant.CreateAsync(stack.OwnerConnectionString, "plan-a")).Info;
         var bravo = (await TestTenant.CreateAsync(stack.OwnerConnectionString, "plan-b")).Info;
         await OwnerAsync($"""
@@ -99,9 +106,10 @@ public sealed class PlanCacheShould(StackFixture stack)
         Assert.Equal([], await MisreadCountsAsync(mode, $"SELECT count(*) FROM {table}", (alpha, expected.Item1), (bravo, expected.Item2)));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CatchAPolicyThatFreezesTheAcademyIntoTheGenericPlan()
     {
+        stack.SkipUnlessStarted();
         var alpha = (await TestTenant.CreateAsync(stack.OwnerConnectionString, "plan-a")).Info;
         var bravo = (await TestTenant.CreateAsync(stack.OwnerConnectionString, "plan-b")).Info;
         var schema = $"plan_{Guid.NewGuid():N}"[..13];

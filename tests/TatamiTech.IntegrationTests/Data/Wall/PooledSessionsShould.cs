@@ -18,7 +18,7 @@ namespace TatamiTech.IntegrationTests.Data.Wall;
 /// shows that the check finds one.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class PooledSessionsShould(StackFixture stack) : IAsyncLifetime
+public class PooledSessionsShould(StackFixture stack) : IAsyncLifetime
 {
     /// <summary>Small, so that the academies take turns on the same sessions and the check can take them all.</summary>
     private const int PoolSize = 2;
@@ -29,6 +29,12 @@ public sealed class PooledSessionsShould(StackFixture stack) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // A fixture that could not start (a missing optional server) leaves its tests to skip.
+        if (!stack.Started)
+        {
+            return;
+        }
+
         // Academies of its own, in the directory before the API reads it; the job writes their reports only.
         _alpha = await TestTenant.CreateAsync(stack.OwnerConnectionString, "pool-a");
         _bravo = await TestTenant.CreateAsync(stack.OwnerConnectionString, "pool-b");
@@ -36,11 +42,18 @@ public sealed class PooledSessionsShould(StackFixture stack) : IAsyncLifetime
         await _api.StartAsync();
     }
 
-    public async Task DisposeAsync() => await _api.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+        }
+    }
 
-    [Fact]
+    [SkippableFact]
     public async Task HoldNoAcademyAfterEveryEndpointHasRun()
     {
+        stack.SkipUnlessStarted();
         using var client = _api.CreateClient();
         var endpoints = Endpoints();
         foreach (var endpoint in endpoints)
@@ -56,9 +69,10 @@ public sealed class PooledSessionsShould(StackFixture stack) : IAsyncLifetime
         Assert.All(sessions, s => Assert.Equal(string.Empty, s.Academy));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task HoldNoAcademyAfterTheRosterJobHasRun()
     {
+        stack.SkipUnlessStarted();
         using var host = RuntimeHost.Build(stack, PoolSize, builder =>
         {
             builder.AddRosterReports(schedule: false);
@@ -77,11 +91,12 @@ public sealed class PooledSessionsShould(StackFixture stack) : IAsyncLifetime
         Assert.All(sessions, s => Assert.Equal(string.Empty, s.Academy));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("SET app.tenant_id = '{0}'")]
     [InlineData("SELECT set_config('app.tenant_id', '{0}', false)")]
     public async Task FindASessionLeftHoldingAnAcademy(string careless)
     {
+        stack.SkipUnlessStarted();
         var dataSource = _api.Services.GetRequiredService<NpgsqlDataSource>();
         await using (var connection = await dataSource.OpenConnectionAsync())
         {

@@ -20,7 +20,7 @@ namespace TatamiTech.IntegrationTests.Data.Wall;
 /// hides it from the UPDATE: the save throws, and the handlers answer 404 (an update with no error in the logs).
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class ZeroRowWritesShould(StackFixture stack) : IAsyncLifetime
+public class ZeroRowWritesShould(StackFixture stack) : IAsyncLifetime
 {
     private readonly MoveBeforeSave _move = new(stack.OwnerConnectionString);
     private readonly ErrorLog _errors = new();
@@ -30,6 +30,12 @@ public sealed class ZeroRowWritesShould(StackFixture stack) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // A fixture that could not start (a missing optional server) leaves its tests to skip.
+        if (!stack.Started)
+        {
+            return;
+        }
+
         _alpha = (await TestTenant.CreateAsync(stack.OwnerConnectionString, "zero-a")).Info;
         _bravo = (await TestTenant.CreateAsync(stack.OwnerConnectionString, "zero-b")).Info;
         _host = RuntimeHost.Build(stack, configure: builder =>
@@ -41,13 +47,14 @@ public sealed class ZeroRowWritesShould(StackFixture stack) : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        _host.Dispose();
+        _host?.Dispose();
         return Task.CompletedTask;
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task FailASaveWhoseUpdateTheWallFiltersToNoRow()
     {
+        stack.SkipUnlessStarted();
         var student = await _host.AddStudentAsync(_alpha);
         await using var scope = TenantScope.Create(_host.Services, _alpha);
         var db = scope.Services.GetRequiredService<TatamiDbContext>();
@@ -59,9 +66,10 @@ public sealed class ZeroRowWritesShould(StackFixture stack) : IAsyncLifetime
         Assert.Equal(("white", _bravo.Id), await RowAsync(student.Id));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AnswerNotFoundToAnUpdateOfAStudentThatLeftTheAcademy()
     {
+        stack.SkipUnlessStarted();
         var student = await _host.AddStudentAsync(_alpha);
         await using var scope = TenantScope.Create(_host.Services, _alpha);
         _move.Arm(student.Id, _bravo.Id);
@@ -78,9 +86,10 @@ public sealed class ZeroRowWritesShould(StackFixture stack) : IAsyncLifetime
         Assert.Empty(_errors.Records);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AnswerNotFoundToAPromotionOfAStudentThatLeftTheAcademy()
     {
+        stack.SkipUnlessStarted();
         var student = await _host.AddStudentAsync(_alpha);
         await using var scope = TenantScope.Create(_host.Services, _alpha);
         _move.Arm(student.Id, _bravo.Id);
@@ -122,7 +131,7 @@ public sealed class ZeroRowWritesShould(StackFixture stack) : IAsyncLifetime
         return await command.ExecuteScalarAsync();
     }
 
-    /// <summary>Once armed, moves a student to another academy as the owner when the next save begins.</summary>
+    /// <summary>Once armed, moves a student to another academy as the owner (keeping its id) when the next save begins.</summary>
     private sealed class MoveBeforeSave(string ownerConnectionString) : SaveChangesInterceptor
     {
         private (Guid Student, Guid To)? _armed;
@@ -139,11 +148,24 @@ public sealed class ZeroRowWritesShould(StackFixture stack) : IAsyncLifetime
                 _armed = null;
                 await using var connection = new NpgsqlConnection(ownerConnectionString);
                 await connection.OpenAsync(cancellationToken);
-                await using var command = new NpgsqlCommand("UPDATE students SET tenant_id = $2 WHERE id = $1", connection)
+                // A copy under the other academy, then the original gone, in one transaction: a distributed database
+                // (Citus) refuses to change the column its rows are placed by, so the row is not updated in place.
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await using var copy = new NpgsqlCommand(
+                    "INSERT INTO students SELECT (jsonb_populate_record(NULL::students, to_jsonb(s) || jsonb_build_object('tenant_id', $2))).* " +
+                    "FROM students s WHERE id = $1",
+                    connection,
+                    transaction)
                 {
                     Parameters = { new() { Value = move.Student }, new() { Value = move.To } },
                 };
-                Moved = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+                await copy.ExecuteNonQueryAsync(cancellationToken);
+                await using var remove = new NpgsqlCommand("DELETE FROM students WHERE id = $1 AND tenant_id <> $2", connection, transaction)
+                {
+                    Parameters = { new() { Value = move.Student }, new() { Value = move.To } },
+                };
+                Moved = await remove.ExecuteNonQueryAsync(cancellationToken) == 1;
+                await transaction.CommitAsync(cancellationToken);
             }
 
             return result;

@@ -16,13 +16,14 @@ namespace TatamiTech.IntegrationTests.Worker.Roster;
 /// beside it, runs side by side (Concurrency) and a run cut mid-transaction (Interruption).
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed partial class RosterReportJobShould(StackFixture stack) : IDisposable
+public partial class RosterReportJobShould(StackFixture stack) : IDisposable
 {
     private readonly List<IHost> _hosts = [];
 
-    [Fact]
+    [SkippableFact]
     public async Task ReportEachAcademyOnItsOwnRoster()
     {
+        stack.SkipUnlessStarted();
         var gamma = await TenantWithStudentsAsync("gamma", "white", "white", "blue");
         var delta = await TenantWithStudentsAsync("delta", "black");
 
@@ -45,9 +46,10 @@ public sealed partial class RosterReportJobShould(StackFixture stack) : IDisposa
         Assert.Equal(0, deltaReport.StudentsByRank["white"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ReportTheOthersWhenOneAcademyFailsAndRetryItNextRun()
     {
+        stack.SkipUnlessStarted();
         var broken = await TenantWithStudentsAsync("broken", "green");
         var healthy = await TenantWithStudentsAsync("healthy", "green", "green");
         await broken.SetTimeZoneAsync(stack.OwnerConnectionString, "Mars/Olympus_Mons");
@@ -67,9 +69,10 @@ public sealed partial class RosterReportJobShould(StackFixture stack) : IDisposa
         Assert.Equal(1, (await ReportOfAsync(broken)).TotalStudents);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task LeaveOneReportPerAcademyAndDayWhenRunTwice()
     {
+        stack.SkipUnlessStarted();
         var tenant = await TenantWithStudentsAsync("twice", "orange");
         var job = NewJob();
 
@@ -156,13 +159,37 @@ public sealed partial class RosterReportJobShould(StackFixture stack) : IDisposa
     }
 
 
-    /// <summary>Test-only DDL (the triggers that hold an insert) as the database owner.</summary>
+    /// <summary>
+    /// Test-only DDL (the triggers that hold an insert) as the database owner. On Citus a trigger runs on the worker
+    /// that holds the row, which Citus allows only when told to (its function goes to the workers with it).
+    /// </summary>
     private static async Task ExecuteAsOwnerAsync(string ownerConnectionString, string sql)
     {
         await using var owner = new NpgsqlConnection(ownerConnectionString);
         await owner.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, owner);
+        // Sequential: Citus refuses to propagate the trigger's function after a parallel DDL on shards in one transaction.
+        var prefix = await SessionsOf.IsCitusAsync(owner)
+            ? "SET citus.enable_unsafe_triggers = on; SET citus.multi_shard_modify_mode = 'sequential';\n"
+            : string.Empty;
+        await using var command = new NpgsqlCommand(prefix + sql, owner);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Where the sessions that run an academy's statements are seen, and how one is named to be ended: this server's
+    /// pg_stat_activity; on Citus the sessions of every node (citus_stat_activity, by global process id), since the
+    /// worker that holds the row runs the statement.
+    /// </summary>
+    private sealed record SessionsOf(string View, string Pid, string PidType)
+    {
+        public static async Task<SessionsOf> DatabaseAsync(NpgsqlConnection owner) =>
+            await IsCitusAsync(owner) ? new("citus_stat_activity", "global_pid", "bigint") : new("pg_stat_activity", "pid", "integer");
+
+        public static async Task<bool> IsCitusAsync(NpgsqlConnection owner)
+        {
+            await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')", owner);
+            return await command.ExecuteScalarAsync() is true;
+        }
     }
 
     private static RosterOutcome OutcomeOf(RosterRunResult result, TestTenant tenant) =>
