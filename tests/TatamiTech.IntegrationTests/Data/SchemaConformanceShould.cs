@@ -1,4 +1,5 @@
 using Npgsql;
+using TatamiTech.Data.Distribution;
 using TatamiTech.IntegrationTests.Infrastructure;
 
 namespace TatamiTech.IntegrationTests.Data;
@@ -123,6 +124,32 @@ public sealed class SchemaConformanceShould(StackFixture stack)
                 $"{schema}.subscriptions: {rule}, trigger touch must go (not run on shards)",
             ];
             Assert.Equal(expected.Order(), report.Violations.Where(v => v.Contains(rule, StringComparison.Ordinal)).Order());
+        }
+        finally
+        {
+            await ExecuteAsync($"DROP SCHEMA {schema} CASCADE");
+        }
+    }
+
+    [Fact]
+    public async Task NameAPlacementFunctionThatAnyRoleMayRun()
+    {
+        var schema = $"probe_{Guid.NewGuid():N}"[..14];
+        await ExecuteAsync($"""
+            CREATE SCHEMA {schema};
+            CREATE FUNCTION {schema}.{AcademyPlacementFunctions.Move}(academy uuid, node integer) RETURNS void
+                LANGUAGE sql SECURITY DEFINER AS 'SELECT';
+            CREATE FUNCTION {schema}.{AcademyPlacementFunctions.Isolate}(academy uuid) RETURNS bigint
+                LANGUAGE sql SECURITY DEFINER AS 'SELECT 0::bigint';
+            REVOKE ALL ON FUNCTION {schema}.{AcademyPlacementFunctions.Isolate}(uuid) FROM PUBLIC;
+            """);
+        try
+        {
+            var report = await SchemaConformance.CheckAsync(stack.OwnerConnectionString, schema);
+
+            Assert.Equal(
+                [$"{schema}.{AcademyPlacementFunctions.Move}: only the platform role may run a placement function (it runs as the tables' owner)"],
+                report.Violations);
         }
         finally
         {

@@ -1,4 +1,6 @@
 using Npgsql;
+using TatamiTech.Data.Distribution;
+using TatamiTech.Names;
 
 namespace TatamiTech.IntegrationTests.Infrastructure;
 
@@ -15,6 +17,13 @@ public static class PolicyBypasses
 {
     /// <summary>SECURITY DEFINER functions that are part of the wall itself: none today, and the procedure if ever.</summary>
     public static readonly string[] WallFunctions = ["app_set_tenant"];
+
+    /// <summary>
+    /// SECURITY DEFINER functions of a distributed database that place an academy's shards (Citus lets only the
+    /// tables' owner split and move them): they read and write no row, and only the platform role may run them.
+    /// </summary>
+    public static readonly string[] PlacementFunctions =
+        [AcademyPlacementFunctions.Isolate, AcademyPlacementFunctions.Move, AcademyPlacementFunctions.Window];
 
     private const string TenantTables = """
         tenant_tables AS (
@@ -66,10 +75,23 @@ public static class PolicyBypasses
               JOIN pg_namespace n ON n.oid = p.pronamespace
              WHERE p.prosecdef AND n.nspname = $1 AND NOT (p.proname = ANY ($2))
              ORDER BY 1
-            """, schema, WallFunctions))
+            """, schema, WallFunctions.Concat(PlacementFunctions).ToArray()))
         {
             violations.Add(
                 $"{row[0]}: no function may be SECURITY DEFINER but the wall's own (it runs past the caller's policies)");
+        }
+
+        await foreach (var row in QueryAsync(connection, $"""
+            SELECT format('%I.%I', n.nspname, p.proname)
+              FROM pg_proc p
+              JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE p.prosecdef AND n.nspname = $1 AND p.proname = ANY ($2)
+               AND (has_function_privilege('{DatabaseRoles.Runtime}', p.oid, 'EXECUTE')
+                    OR EXISTS (SELECT FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a WHERE a.grantee = 0))
+             ORDER BY 1
+            """, schema, PlacementFunctions))
+        {
+            violations.Add($"{row[0]}: only the platform role may run a placement function (it runs as the tables' owner)");
         }
 
         // The directory's trigger only announces (pg_notify); a trigger whose function writes a tenant table is refused.

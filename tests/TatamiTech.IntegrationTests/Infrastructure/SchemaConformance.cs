@@ -214,6 +214,72 @@ public static class SchemaConformance
         {
             violations.Add($"{row[0]}: {DistributionRule}, trigger {row[1]} must go (not run on shards)");
         }
+
+        await CheckDistributedAsync(connection, schema, violations);
+    }
+
+    /// <summary>
+    /// On a Citus database, what the migration service's distribution must have made of the schema: every tenant
+    /// table distributed by hash on tenant_id and colocated with students (else its rows stay on the coordinator, or
+    /// a join of an academy's tables crosses nodes), <c>tenants</c> a reference table, and no subquery in a tenant
+    /// table's policy, which Citus refuses on a distributed table.
+    /// </summary>
+    private static async Task CheckDistributedAsync(NpgsqlConnection connection, string schema, List<string> violations)
+    {
+        await using (var citus = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')", connection))
+        {
+            if (await citus.ExecuteScalarAsync() is not true)
+            {
+                return;
+            }
+        }
+
+        await foreach (var row in QueryAsync(connection, """
+            SELECT format('%I.%I', n.nspname, c.relname), d.partmethod::text,
+                   CASE WHEN d.partmethod = 'h' THEN column_to_column_name(d.logicalrelid, d.partkey) END,
+                   d.colocationid = (SELECT colocationid FROM pg_dist_partition WHERE logicalrelid = 'public.students'::regclass)
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+              LEFT JOIN pg_dist_partition d ON d.logicalrelid = c.oid
+             WHERE c.relkind IN ('r', 'p') AND n.nspname = $1
+             ORDER BY 1
+            """, schema))
+        {
+            var table = (string)row[0]!;
+            if (row[1] is null)
+            {
+                violations.Add($"{table}: {DistributionRule}, must be a distributed table (its rows would stay on the coordinator)");
+                continue;
+            }
+
+            Add(violations, row[1] as string != "h" || row[2] as string != "tenant_id", table,
+                $"{DistributionRule}, must be distributed by hash on tenant_id");
+            Add(violations, row[3] is not true, table, $"{DistributionRule}, must be colocated with public.students");
+        }
+
+        await foreach (var row in QueryAsync(connection, """
+            SELECT format('%I.%I', n.nspname, c.relname), p.polname
+              FROM pg_policy p
+              JOIN pg_class c ON c.oid = p.polrelid
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+             WHERE n.nspname = $1
+               AND (coalesce(pg_get_expr(p.polqual, p.polrelid), '') ILIKE '%select%'
+                    OR coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '') ILIKE '%select%')
+             ORDER BY 1, 2
+            """, schema))
+        {
+            violations.Add($"{row[0]}: {DistributionRule}, policy {row[1]} may not contain a subquery (Citus refuses it)");
+        }
+
+        if (schema == "public")
+        {
+            await using var tenants = new NpgsqlCommand(
+                "SELECT partmethod::text FROM pg_dist_partition WHERE logicalrelid = 'public.tenants'::regclass", connection);
+            Add(violations, await tenants.ExecuteScalarAsync() as string != "n", "public.tenants",
+                $"{DistributionRule}, must be a reference table (every node joins it)");
+        }
     }
 
     private static void Add(List<string> violations, bool violated, string table, string rule)
