@@ -28,8 +28,6 @@ internal static partial class CitusDistribution
     /// <summary>The parent of the colocation group: every other tenant table is placed with it.</summary>
     private const string Anchor = AcademyPlacementFunctions.AnchorTable;
 
-    private const string WallAnchorTable = "tenant_wall_anchor";
-
     public static async Task ApplyAsync(
         NpgsqlConnection owner, IReadOnlyList<(string Role, string? ConnectionString)> roles, ILogger logger, CancellationToken ct)
     {
@@ -42,14 +40,18 @@ internal static partial class CitusDistribution
         {
             if (connectionString is not null && new NpgsqlConnectionStringBuilder(connectionString).Password is { Length: > 0 } password)
             {
-                await ExecuteAsync(owner, "DELETE FROM pg_dist_authinfo WHERE nodeid = 0 AND rolename = $1", ct, role);
-                await ExecuteAsync(owner, "INSERT INTO pg_dist_authinfo (nodeid, rolename, authinfo) VALUES (0, $1, 'password=' || $2)", ct, role, password);
+                await StorePasswordAsync(owner, role, password, logger, ct);
             }
         }
 
         var tables = await TenantTablesAsync(owner, ct);
         await SetTheWallForEveryNodeAsync(owner, tables, ct);
-        await ExecuteAsync(owner, "DROP TRIGGER IF EXISTS tenants_announce_change ON tenants", ct);
+        // Only while it exists: Citus refuses any trigger statement on a reference table, DROP ... IF EXISTS included.
+        if (await ScalarAsync<bool>(owner, "SELECT EXISTS (SELECT FROM pg_trigger WHERE tgname = 'tenants_announce_change')", ct) is true)
+        {
+            await ExecuteAsync(owner, "DROP TRIGGER tenants_announce_change ON tenants", ct);
+        }
+
         var distributed = await DistributeAsync(owner, tables, ct);
         await CreatePlacementFunctionsAsync(owner, ct);
         LogDistributed(logger, distributed, tables.Count);
@@ -123,6 +125,24 @@ internal static partial class CitusDistribution
         }
     }
 
+    /// <summary>
+    /// The role's password for the coordinator's connections to the workers. A managed service whose nodes
+    /// authenticate each other themselves may not let the owner write Citus's table: that is said, not fatal, and
+    /// the wall's readiness probe then shows whether the role reaches every node.
+    /// </summary>
+    private static async Task StorePasswordAsync(NpgsqlConnection owner, string role, string password, ILogger logger, CancellationToken ct)
+    {
+        try
+        {
+            await ExecuteAsync(owner, "DELETE FROM pg_dist_authinfo WHERE nodeid = 0 AND rolename = $1", ct, role);
+            await ExecuteAsync(owner, "INSERT INTO pg_dist_authinfo (nodeid, rolename, authinfo) VALUES (0, $1, 'password=' || $2)", ct, role, password);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            LogNoAuthinfo(logger, role);
+        }
+    }
+
     /// <summary>The tables the wall guards: those with its policy.</summary>
     private static async Task<List<string>> TenantTablesAsync(NpgsqlConnection owner, CancellationToken ct)
     {
@@ -139,34 +159,9 @@ internal static partial class CitusDistribution
         return [.. tables.OrderBy(t => t == Anchor ? 0 : 1).ThenBy(t => t, StringComparer.Ordinal)];
     }
 
-    /// <summary>
-    /// Citus forwards a <c>SET LOCAL</c> statement (never <c>set_config</c>) to the workers when
-    /// <c>citus.propagate_set_commands</c> is <c>local</c>, and only to the worker transactions it opens inside a
-    /// distributed transaction; a row-locking read of an empty table Citus knows (on the coordinator, no worker I/O)
-    /// makes the caller's transaction one, so every later statement of it, in the same batch without an explicit
-    /// BEGIN, reaches its workers with the academy set. TenantWallCheck proves it on every service's readiness.
-    /// </summary>
     private static async Task SetTheWallForEveryNodeAsync(NpgsqlConnection owner, IReadOnlyList<string> tables, CancellationToken ct)
     {
-        await ExecuteAsync(owner, $"CREATE TABLE IF NOT EXISTS {WallAnchorTable} (id int PRIMARY KEY)", ct);
-        // FOR KEY SHARE needs UPDATE; the table stays empty, and no role may write it.
-        await ExecuteAsync(owner, $"GRANT SELECT, UPDATE ON {WallAnchorTable} TO {DatabaseRoles.Runtime}, {DatabaseRoles.Platform}", ct);
-        await ExecuteAsync(owner, $"REVOKE INSERT, DELETE, TRUNCATE ON {WallAnchorTable} FROM PUBLIC", ct);
-        await ExecuteAsync(owner, $"""
-            SELECT citus_add_local_table_to_metadata('{WallAnchorTable}')
-             WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = '{WallAnchorTable}'::regclass)
-            """, ct);
-        await ExecuteAsync(owner, $"""
-            CREATE OR REPLACE PROCEDURE {DatabaseWall.SetTenantProcedure}(tenant uuid)
-            LANGUAGE plpgsql
-            AS $$
-            BEGIN
-                SET LOCAL citus.propagate_set_commands = 'local';
-                EXECUTE format('SET LOCAL {DatabaseWall.TenantSetting} = %L', coalesce(tenant::text, ''));
-                PERFORM 1 FROM {WallAnchorTable} WHERE id IS NULL FOR KEY SHARE;
-            END
-            $$
-            """, ct);
+        await DistributedWall.InstallAsync(owner, onCitus: true, ct);
         foreach (var table in tables)
         {
             await ExecuteAsync(owner, $"""
@@ -251,7 +246,7 @@ internal static partial class CitusDistribution
         return (T?)await command.ExecuteScalarAsync(ct);
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection owner, string sql, CancellationToken ct, params object[] values)
+    internal static async Task ExecuteAsync(NpgsqlConnection owner, string sql, CancellationToken ct, params object[] values)
     {
         await using var command = Command(owner, sql, values);
         await command.ExecuteNonQueryAsync(ct);
@@ -267,6 +262,10 @@ internal static partial class CitusDistribution
 
         return command;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Citus: the owner may not store {Role}'s password for the nodes (pg_dist_authinfo); the nodes must authenticate it themselves")]
+    private static partial void LogNoAuthinfo(ILogger logger, string role);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Citus: {Distributed} of {Tables} tenant tables distributed on this run")]
     private static partial void LogDistributed(ILogger logger, int distributed, int tables);

@@ -2,9 +2,14 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using TatamiTech.Data;
+using TatamiTech.Data.Distribution;
 using TatamiTech.Data.Wall;
+using TatamiTech.MigrationService;
+using TatamiTech.Names;
 using TatamiTech.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -18,6 +23,9 @@ namespace TatamiTech.IntegrationTests.AppHost.Citus;
 [Collection(CitusCollection.Name)]
 public sealed class BigAcademyOnCitusShould(CitusStackFixture stack, ITestOutputHelper output)
 {
+    /// <summary>Each loop's pause between requests: well inside an academy's members' budget, however long a step takes.</summary>
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(20);
+
     [SkippableFact]
     public async Task KeepEveryWriteWhileItsShardIsIsolatedAndMoved()
     {
@@ -100,6 +108,42 @@ public sealed class BigAcademyOnCitusShould(CitusStackFixture stack, ITestOutput
         Assert.Equal(["isolate"], actions);
     }
 
+    [SkippableFact]
+    public async Task BindTheOwnerAgainWhenMigratingAfterAPlacementThatStopped()
+    {
+        stack.SkipUnlessStarted();
+        await ExecuteAsOwnerAsync($"SELECT {AcademyPlacementFunctions.Window}(true)");
+        try
+        {
+            var lifted = await ForcedSecurityOnEveryShardAsync();
+
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
+            builder.Configuration[$"ConnectionStrings:{ConnectionNames.Runtime}"] = stack.RuntimeConnectionString;
+            builder.Configuration[$"ConnectionStrings:{ConnectionNames.Owner}"] = stack.OwnerConnectionString;
+            builder.AddTatamiData();
+            using (var migrations = builder.Build())
+            {
+                await migrations.MigrateDatabaseAsync();
+            }
+
+            Assert.Equal(new[] { false }, lifted);
+            var forced = await ForcedSecurityOnEveryShardAsync();
+            Assert.Equal(new[] { true }, forced);
+        }
+        finally
+        {
+            await ExecuteAsOwnerAsync($"SELECT {AcademyPlacementFunctions.Window}(false)");
+        }
+    }
+
+    private async Task ExecuteAsOwnerAsync(string sql)
+    {
+        await using var owner = new NpgsqlConnection(stack.OwnerConnectionString);
+        await owner.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, owner);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Whether the tables' owner is bound again by row-level security, on the coordinator and every shard.</summary>
     private async Task<bool[]> ForcedSecurityOnEveryShardAsync()
     {
@@ -135,6 +179,8 @@ public sealed class BigAcademyOnCitusShould(CitusStackFixture stack, ITestOutput
             {
                 failures.Enqueue($"write: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             }
+
+            await Task.Delay(Pace, CancellationToken.None);
         }
     }
 
@@ -147,6 +193,8 @@ public sealed class BigAcademyOnCitusShould(CitusStackFixture stack, ITestOutput
             {
                 failures.Enqueue($"other academy's read: {(int)response.StatusCode}");
             }
+
+            await Task.Delay(Pace, CancellationToken.None);
         }
     }
 

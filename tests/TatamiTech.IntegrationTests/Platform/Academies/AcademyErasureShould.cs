@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using TatamiTech.IntegrationTests.AppHost.Citus;
 using TatamiTech.IntegrationTests.Infrastructure;
 
 namespace TatamiTech.IntegrationTests.Platform.Academies;
@@ -89,21 +90,29 @@ public class AcademyErasureShould(StackFixture stack) : OwnAcademiesTest(stack)
         // the catalog's references (not the names) give an order that deletes them.
         var suffix = $"{Guid.NewGuid():N}"[..8];
         var (parent, child) = ($"extra_a_{suffix}", $"extra_b_{suffix}");
-        await ExecuteAsync($"""
-            CREATE TABLE {parent} (tenant_id uuid NOT NULL REFERENCES tenants (id), id uuid NOT NULL, PRIMARY KEY (tenant_id, id));
-            CREATE TABLE {child} (
-                tenant_id uuid NOT NULL REFERENCES tenants (id), id uuid NOT NULL, parent_id uuid NOT NULL,
-                PRIMARY KEY (tenant_id, id), FOREIGN KEY (tenant_id, parent_id) REFERENCES {parent} (tenant_id, id));
-            """ + string.Concat(new[] { parent, child }.Select(table => $"""
-            ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
-            ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
-            CREATE POLICY tenant_isolation ON {table}
-                USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
-                WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
-            GRANT SELECT, DELETE ON {table} TO tatami_platform;
-            """)));
+        // On Citus each is distributed as the migration service distributes a table a later migration adds: the
+        // parent before the child, whose reference to it is added once both are.
+        var distribute = Stack is CitusStackFixture
+            ? (Func<string, string>)(table => $"SELECT create_distributed_table('{table}', 'tenant_id', colocate_with => 'students');")
+            : _ => string.Empty;
         try
         {
+            await ExecuteAsync($"""
+                CREATE TABLE {parent} (tenant_id uuid NOT NULL REFERENCES tenants (id), id uuid NOT NULL, PRIMARY KEY (tenant_id, id));
+                {distribute(parent)}
+                CREATE TABLE {child} (
+                    tenant_id uuid NOT NULL REFERENCES tenants (id), id uuid NOT NULL, parent_id uuid NOT NULL,
+                    PRIMARY KEY (tenant_id, id));
+                {distribute(child)}
+                ALTER TABLE {child} ADD FOREIGN KEY (tenant_id, parent_id) REFERENCES {parent} (tenant_id, id);
+                """ + string.Concat(new[] { parent, child }.Select(table => $"""
+                ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+                ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
+                CREATE POLICY tenant_isolation ON {table}
+                    USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
+                    WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+                GRANT SELECT, DELETE ON {table} TO tatami_platform;
+                """)));
             // One row of each in this academy and one in another, written past the wall as the owner.
             await ExecuteAsync($"INSERT INTO {parent} VALUES ($1, gen_random_uuid()), ($2, gen_random_uuid())", id, Alpha.Id);
             await ExecuteAsync($"INSERT INTO {child} SELECT tenant_id, gen_random_uuid(), id FROM {parent}");
@@ -135,7 +144,7 @@ public class AcademyErasureShould(StackFixture stack) : OwnAcademiesTest(stack)
         }
         finally
         {
-            await ExecuteAsync($"DROP TABLE {child}; DROP TABLE {parent};");
+            await ExecuteAsync($"DROP TABLE IF EXISTS {child}; DROP TABLE IF EXISTS {parent};");
         }
     }
 
