@@ -23,7 +23,8 @@ public static class DataExtensions
     /// </summary>
     public const string MaxAutoPrepareKey = "Database:MaxAutoPrepare";
 
-    private const int DefaultMaxAutoPrepare = 20;
+    /// <summary>Statements each session prepares automatically when <see cref="MaxAutoPrepareKey"/> is absent.</summary>
+    public const int DefaultMaxAutoPrepare = 20;
 
     /// <summary>Database:Retry:MaxRetryCount and :MaxRetryDelay; the defaults are Aspire's.</summary>
     public const string RetrySection = "Database:Retry";

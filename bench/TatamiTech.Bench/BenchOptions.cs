@@ -3,7 +3,7 @@ namespace TatamiTech.Bench;
 internal sealed record BenchOptions(IReadOnlySet<string> Sections, bool Quick)
 {
     public static readonly string[] AllSections =
-        ["overhead", "resolution", "worker", "drills", "noisy", "lifecycle", "startup", "firstrun", "suite", "mutants"];
+        ["overhead", "resolution", "worker", "drills", "noisy", "lifecycle", "citus", "startup", "firstrun", "suite", "mutants"];
 
     /// <summary>Many short alternating rounds: a disturbance of the machine then hits both sides alike.</summary>
     public int Rounds => Quick ? 6 : 10;

@@ -82,6 +82,11 @@ if (options.Runs("overhead") || options.Runs("resolution") || options.Runs("work
     }
 }
 
+if (options.Runs("citus"))
+{
+    await CitusFigures.RunAsync(options, report);
+}
+
 // What a developer waits for is measured on the whole machine, as they would run it.
 if (Shell.HasTaskset && OperatingSystem.IsLinux())
 {
