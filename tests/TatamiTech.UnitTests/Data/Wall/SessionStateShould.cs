@@ -9,15 +9,15 @@ namespace TatamiTech.UnitTests.Data.Wall;
 public sealed class SessionStateShould
 {
     /// <summary>
-    /// The wall's one builder, the migrations that create and replace app_set_tenant, and the distribution step that
-    /// replaces it on Citus (its SET LOCAL is transaction-local).
+    /// The wall's one builder, the migrations that create and replace app_set_tenant, and the body that replaces it
+    /// on Citus (DistributedWall: its SET LOCAL is transaction-local).
     /// </summary>
     private static readonly HashSet<string> s_wall =
     [
         "TatamiTech.Data.Wall.TenantSetting",
         "TatamiTech.Data.Migrations.DatabaseWall",
         "TatamiTech.Data.Migrations.WallFastPath",
-        "TatamiTech.MigrationService.Distribution.CitusDistribution",
+        "TatamiTech.MigrationService.Distribution.DistributedWall",
     ];
 
     /// <summary>Reviewed: projects whose SQL never runs in an academy's session.</summary>
