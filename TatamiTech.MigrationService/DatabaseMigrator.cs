@@ -23,8 +23,8 @@ internal static partial class DatabaseMigrator
     ];
 
     /// <summary>
-    /// Brings the schema up to date as the database owner (<see cref="ConnectionNames.Owner"/>; EF Core
-    /// holds a database lock while migrating, so two runs do not race), lets the runtime and platform roles log in
+    /// Brings the schema up to date as the database owner (<see cref="ConnectionNames.Owner"/>; one run at a time:
+    /// two runs started together can apply the same migration twice, docs/migrations.md), lets the runtime and platform roles log in
     /// with the passwords of their connection strings, seeds the demo academies in Development, and checks that the
     /// runtime role is one row-level security applies to.
     /// </summary>

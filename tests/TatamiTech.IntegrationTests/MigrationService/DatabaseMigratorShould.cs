@@ -123,10 +123,32 @@ public sealed class DatabaseMigratorShould(StackFixture stack)
         }
     }
 
-    /// <summary>The migration service's work, as the AppHost wires it in Development, in this process.</summary>
-    private static async Task RunMigrationServiceAsync(string ownerConnectionString, string runtimeConnectionString)
+    [Fact]
+    public async Task SeedNoDemoAcademyOutsideDevelopment()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
+        var name = $"migrate_{Guid.NewGuid():N}";
+        var owner = new NpgsqlConnectionStringBuilder(stack.OwnerConnectionString) { Database = name }.ConnectionString;
+        var runtime = new NpgsqlConnectionStringBuilder(stack.RuntimeConnectionString) { Database = name }.ConnectionString;
+        try
+        {
+            await RunMigrationServiceAsync(owner, runtime, Environments.Production);
+
+            Assert.Equal(MigrationHistory.Known, await QueryAsync(AppliedMigrations, owner));
+            Assert.Equal(["0"], await QueryAsync("SELECT count(*)::text FROM tenants", owner));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearPool(new NpgsqlConnection(owner));
+            NpgsqlConnection.ClearPool(new NpgsqlConnection(runtime));
+            await QueryAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", stack.OwnerConnectionString);
+        }
+    }
+
+    /// <summary>The migration service's work, as the AppHost wires it (in Development unless told), in this process.</summary>
+    private static async Task RunMigrationServiceAsync(
+        string ownerConnectionString, string runtimeConnectionString, string environment = "Development")
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment });
         builder.Configuration[$"ConnectionStrings:{ConnectionNames.Runtime}"] = runtimeConnectionString;
         builder.Configuration[$"ConnectionStrings:{ConnectionNames.Owner}"] = ownerConnectionString;
         builder.AddTatamiData();

@@ -67,6 +67,24 @@ public sealed class DevTokensShould(StackFixture stack) : OwnAcademiesTest(stack
         await ProblemAssert.IsProblem(response, HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task MintWithoutASubjectOrALifetimeAndHonourBoth()
+    {
+        using var bare = await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Post, "/dev/tokens", body: new { });
+        using var chosen = await Stack.Api.SendAsync(
+            Alpha.Host, HttpMethod.Post, "/dev/tokens", body: new { subject = "x", lifetimeMinutes = 5 });
+
+        Assert.Equal(HttpStatusCode.OK, bare.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(
+            (await chosen.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+        Assert.Equal("x", token.Subject);
+        Assert.InRange(token.ValidTo - DateTime.UtcNow, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5.5));
+        var bareToken = (await bare.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        using var listed = await Stack.Api.SendAsync(Alpha.Host, HttpMethod.Get, "/students", bareToken);
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+    }
+
     private async Task<string> MintAsync(string host)
     {
         using var response = await Stack.Api.SendAsync(host, HttpMethod.Post, "/dev/tokens", body: new { subject = "coach" });
