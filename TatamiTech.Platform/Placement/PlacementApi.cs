@@ -90,7 +90,8 @@ public static class PlacementApi
             });
         }
 
-        if (!(await store.GetAsync(academy, ct)).Isolated)
+        var current = await store.GetAsync(academy, ct);
+        if (!current.Isolated)
         {
             // Its shard holds other academies too: moving it would move them, which is the rebalancer's work.
             return Conflict($"The academy '{slug}' shares its shard: isolate it first (POST /academies/{slug}/isolate).");
@@ -98,7 +99,7 @@ public static class PlacementApi
 
         try
         {
-            return TypedResults.Ok(await store.MoveAsync(academy, request.NodeId!.Value, AcademiesApi.Operator(user), ct));
+            return TypedResults.Ok(await store.MoveAsync(academy, current, request.NodeId!.Value, AcademiesApi.Operator(user), ct));
         }
         catch (PostgresException e) when (IsBusy(e))
         {

@@ -71,12 +71,13 @@ public sealed class PlacementStore(NpgsqlDataSource dataSource, AcademyStore aca
         return placement;
     }
 
-    /// <summary>Moves an isolated academy's shard (all its tables) to the node.</summary>
-    public async Task<AcademyPlacement> MoveAsync(AcademyResponse academy, int nodeId, string operatorSubject, CancellationToken ct)
+    /// <summary>Moves an isolated academy's shard (all its tables), placed now as <paramref name="current"/>, to the node.</summary>
+    public async Task<AcademyPlacement> MoveAsync(
+        AcademyResponse academy, AcademyPlacement current, int nodeId, string operatorSubject, CancellationToken ct)
     {
-        if (await GetAsync(academy, ct) is var already && already.Node.Id == nodeId)
+        if (current.Node.Id == nodeId)
         {
-            return already;
+            return current;
         }
 
         await InWindowAsync(() => CallAsync($"SELECT {AcademyPlacementFunctions.Move}($1, $2)", ct, academy.Id, nodeId), ct);

@@ -1,4 +1,3 @@
-using Npgsql;
 using TatamiTech.Data.Distribution;
 using TatamiTech.IntegrationTests.Infrastructure;
 
@@ -157,11 +156,5 @@ public sealed class SchemaConformanceShould(StackFixture stack)
         }
     }
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsync(string sql) => OwnerSql.ExecuteAsync(stack.OwnerConnectionString, sql);
 }

@@ -136,13 +136,7 @@ public sealed class BigAcademyOnCitusShould(CitusStackFixture stack, ITestOutput
         }
     }
 
-    private async Task ExecuteAsOwnerAsync(string sql)
-    {
-        await using var owner = new NpgsqlConnection(stack.OwnerConnectionString);
-        await owner.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, owner);
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsOwnerAsync(string sql) => OwnerSql.ExecuteAsync(stack.OwnerConnectionString, sql);
 
     /// <summary>Whether the tables' owner is bound again by row-level security, on the coordinator and every shard.</summary>
     private async Task<bool[]> ForcedSecurityOnEveryShardAsync()

@@ -1,4 +1,3 @@
-using Npgsql;
 using TatamiTech.IntegrationTests.Infrastructure;
 
 namespace TatamiTech.IntegrationTests.AppHost.Citus;
@@ -57,11 +56,5 @@ public sealed class SchemaConformanceOnCitusShould(CitusStackFixture stack)
         }
     }
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(stack.OwnerConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsync(string sql) => OwnerSql.ExecuteAsync(stack.OwnerConnectionString, sql);
 }
