@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using TatamiTech.IntegrationTests.AppHost.Citus;
 using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.Worker.Roster;
 
@@ -32,8 +33,13 @@ public partial class RosterReportJobShould
 
         // The cut academy either failed (the next run redoes it) or was redone by a retry in a new
         // transaction; either way nothing of the lost transaction remains, and the others went on.
+        // On Citus the session killed is the worker node's; the coordinator's transaction, which holds the academy's
+        // claim, ends a moment later, so the retry may find the claim still held: skipped, and redone by the next run.
         var cutOutcome = OutcomeOf(first, cut);
-        Assert.Contains(cutOutcome, new[] { RosterOutcome.Failed, RosterOutcome.Written });
+        RosterOutcome[] expected = stack is CitusStackFixture
+            ? [RosterOutcome.Failed, RosterOutcome.Written, RosterOutcome.ClaimedElsewhere]
+            : [RosterOutcome.Failed, RosterOutcome.Written];
+        Assert.Contains(cutOutcome, expected);
         var cutRows = cutOutcome == RosterOutcome.Written ? 1 : 0;
         Assert.All(tenants.Where(t => t != cut), t => Assert.Equal(RosterOutcome.Written, OutcomeOf(first, t)));
         Assert.Equal(
