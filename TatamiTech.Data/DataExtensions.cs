@@ -40,12 +40,16 @@ public static class DataExtensions
     /// role <see cref="DatabaseRoles.Runtime"/>): one Npgsql data source (one pool), the scoped
     /// <see cref="TatamiDbContext"/> with Aspire's health check and tracing, and the tenant directory.
     /// </summary>
-    public static TBuilder AddTatamiData<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    /// <param name="connectionName">The service's own connection: the runtime role's unless the service has a role of its own.</param>
+    /// <param name="wallProbeTable">The tenant table the wall's readiness check reads: one that role is granted.</param>
+    public static TBuilder AddTatamiData<TBuilder>(
+        this TBuilder builder, string connectionName = ConnectionNames.Runtime, string wallProbeTable = TenantWallCheck.DefaultProbeTable)
+        where TBuilder : IHostApplicationBuilder
     {
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionNames.Runtime)
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException(
-                $"Connection string '{ConnectionNames.Runtime}' is missing. Run the stack through TatamiTech.AppHost, " +
-                $"or set {ConfigurationKeys.ConnectionString(ConnectionNames.Runtime)}.");
+                $"Connection string '{connectionName}' is missing. Run the stack through TatamiTech.AppHost, " +
+                $"or set {ConfigurationKeys.ConnectionString(connectionName)}.");
 
         // How long opening a connection may take (Npgsql's default is 15 s): with a server that is down,
         // this and the retries bound how long a request waits before it is answered 503.
@@ -94,7 +98,7 @@ public static class DataExtensions
         builder.Services.AddHostedService<ModelWarmUp>();
 
         builder.Services.AddSingleton<ITenantDirectory, NpgsqlTenantDirectory>();
-        builder.Services.AddTenantWallCheck();
+        builder.Services.AddTenantWallCheck(wallProbeTable);
         return builder;
     }
 

@@ -46,6 +46,25 @@ public static class TenancyExtensions
     /// </summary>
     public static TBuilder AddTenancy<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.AddAcademyResolution();
+
+        // 2. Authentication and 3. Binding: JWT bearer, and an authenticated caller by default.
+        builder.AddJwtAuthentication();
+        builder.Services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(AuthenticatedCallerPolicy)
+            .SetFallbackPolicy(AuthenticatedCallerPolicy);
+
+        // What the steps answer, in every OpenAPI document of the service.
+        builder.Services.ConfigureAll<OpenApiOptions>(options => options.AddOperationTransformer<TenancyResponsesTransformer>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Steps 1 and 4 and the budgets, without tokens: for a service on academies' hosts whose callers are not members
+    /// yet (the identity service, where they come to sign in). Every caller draws from the strangers' budgets.
+    /// </summary>
+    public static TBuilder AddAcademyResolution<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
         // 1. Resolution: the root domains, the header fallback and the directory held in memory, which the
         // service is not ready without.
         builder.Services.AddOptions<TenancyOptions>()
@@ -56,16 +75,12 @@ public static class TenancyExtensions
         builder.Services.AddHostedService<TenantCatalogSync>();
         builder.Services.AddHealthChecks().AddCheck<TenantCatalogHealthCheck>(TenantCatalogHealthCheck.Name);
 
-        // 2. Authentication, then the budgets, and 3. Binding: JWT bearer, and an authenticated caller by default.
-        builder.AddJwtAuthentication();
+        // The budgets: the members' (after authentication), the caller's address and the academy's strangers'.
         builder.Services.AddOptions<RateLimitOptions>()
             .BindConfiguration(RateLimitOptions.SectionName)
             .Validate(o => o.IsValid(), "Tenancy:RateLimits: PermitsPerSecond must be positive, Burst and MaxAddresses at least 1.")
             .ValidateOnStart();
         builder.Services.AddSingleton<TenancyRateLimiter>();
-        builder.Services.AddAuthorizationBuilder()
-            .SetDefaultPolicy(AuthenticatedCallerPolicy)
-            .SetFallbackPolicy(AuthenticatedCallerPolicy);
 
         // Across the steps: the academy on request metrics, within a bound.
         builder.Services.AddOptions<AcademyMetricsOptions>()
@@ -76,9 +91,6 @@ public static class TenancyExtensions
 
         // 4. Context.
         builder.Services.AddTenantContext();
-
-        // What the steps answer, in every OpenAPI document of the service.
-        builder.Services.ConfigureAll<OpenApiOptions>(options => options.AddOperationTransformer<TenancyResponsesTransformer>());
         return builder;
     }
 
@@ -95,5 +107,17 @@ public static class TenancyExtensions
         app.UseAuthorization();                            //    then the endpoint's policy
         app.UseMiddleware<TenantContextMiddleware>();      // 4. Context
         return app;                                        // 5. Guard: in the data layer
+    }
+
+    /// <summary>
+    /// Steps 1 and 4 with the strangers' budgets between them (<see cref="AddAcademyResolution{TBuilder}"/>): the
+    /// academy the host names, entered for the rest of the request, before any handler of the service runs.
+    /// </summary>
+    public static IApplicationBuilder UseAcademyResolution(this IApplicationBuilder app)
+    {
+        app.UseMiddleware<TenantResolutionMiddleware>();   // 1. Resolution
+        app.UseMiddleware<TenantRateLimitMiddleware>();    //    the caller's address and the academy's strangers' budget
+        app.UseMiddleware<TenantContextMiddleware>();      // 4. Context
+        return app;
     }
 }

@@ -10,15 +10,21 @@ namespace TatamiTech.Data.Wall;
 /// worker that runs the statement, and forced row-level security then fails closed and silently: every list empty,
 /// every write refused. A process whose wall does not work must not be ready, rather than answer empty pages.
 /// Each probe sets an academy, as every request does, and reads the setting back from a statement on
-/// <c>students</c> filtered by that academy, which a distributed database runs where that academy's rows live; on
-/// Citus there is one probe per node that holds academies' rows (<see cref="WallProbes"/>).
+/// a tenant table (<c>students</c>, or another the service's role may read) filtered by that academy, which a distributed
+/// database runs where that academy's rows live (its tenant tables are colocated); on Citus there is one probe per node
+/// that holds academies' rows (<see cref="WallProbes"/>).
 /// <c>/health</c> answers anyone, so callers within <see cref="Reuse"/> of a probe share its result: a flood of probes
 /// costs the database one probe a second, not one per request. The process logs when its wall stops working, and
 /// why, and when it works again (the orchestrator's readiness probes run it).
 /// </summary>
-public sealed partial class TenantWallCheck(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<TenantWallCheck> logger) : IHealthCheck
+/// <param name="probeTable">The tenant table the probes read: one the service's role is granted.</param>
+public sealed partial class TenantWallCheck(
+    NpgsqlDataSource dataSource, TimeProvider clock, ILogger<TenantWallCheck> logger, string probeTable = TenantWallCheck.DefaultProbeTable)
+    : IHealthCheck
 {
     public const string Name = "tenant-wall";
+
+    public const string DefaultProbeTable = "students";
 
     private static readonly TimeSpan s_reuse = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(10);
@@ -87,7 +93,7 @@ public sealed partial class TenantWallCheck(NpgsqlDataSource dataSource, TimePro
         var probes = await WallProbes.ChooseAsync(connection, cancellationToken);
         foreach (var (node, academy) in probes)
         {
-            var seen = await SettingSeenAsync(connection, academy, cancellationToken);
+            var seen = await SettingSeenAsync(connection, probeTable, academy, cancellationToken);
             if (seen != academy.ToString())
             {
                 return HealthCheckResult.Unhealthy(
@@ -100,7 +106,8 @@ public sealed partial class TenantWallCheck(NpgsqlDataSource dataSource, TimePro
         return HealthCheckResult.Healthy($"The wall's academy setting reached {string.Join(", ", probes.Select(p => p.Node))}.");
     }
 
-    private static async Task<string?> SettingSeenAsync(NpgsqlConnection connection, Guid academy, CancellationToken cancellationToken)
+    private static async Task<string?> SettingSeenAsync(
+        NpgsqlConnection connection, string table, Guid academy, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection)
         {
@@ -108,7 +115,7 @@ public sealed partial class TenantWallCheck(NpgsqlDataSource dataSource, TimePro
             {
                 TenantSetting.ForBatch(academy),
                 new NpgsqlBatchCommand(
-                    $"SELECT current_setting('{DatabaseWall.TenantSetting}', true), count(*) FROM students WHERE tenant_id = $1")
+                    $"SELECT current_setting('{DatabaseWall.TenantSetting}', true), count(*) FROM {table} WHERE tenant_id = $1")
                 {
                     Parameters = { new() { Value = academy } },
                 },
