@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using TatamiTech.AppHost;
+using TatamiTech.AppHost.Identity;
 using TatamiTech.AppHost.Postgres;
 using TatamiTech.Names;
 
@@ -7,8 +8,6 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var database = builder.AddTatamiDatabase();
 var tokens = new TokenValidation(builder);
-var academyTokens = tokens.For(ResourceNames.JwtSigningKey);
-var operatorTokens = tokens.For(ResourceNames.PlatformSigningKey);
 var workerRunKey = builder.AddParameter(
     ResourceNames.WorkerRunKey,
     new GenerateParameterDefault { MinLength = 32, Special = false },
@@ -20,13 +19,17 @@ var migrations = builder.AddService<Projects.TatamiTech_MigrationService>(Resour
     .WithReference(database.Owner)
     .WithReference(database.Runtime)
     .WithReference(database.Platform)
+    .WithReference(database.Identity)
     .WaitFor(database.Owner);
+
+// Signs every academy's tokens, on that academy's host.
+var identity = builder.AddIdentityService(database, migrations, tokens);
 
 builder.AddService<Projects.TatamiTech_Api>(ResourceNames.Api)
     .WithReplicas(builder.Configuration.GetValue(ConfigurationKeys.ApiReplicas, 1))
     .WithReference(database.Runtime)
     .WaitForCompletion(migrations)
-    .WithEnvironment(tokens.VariableName, academyTokens)
+    .WithAcademyTokens(tokens, identity)
     .WithHealthProbes()
     .WithAcademyLinks()
     .WithDevTokenCommand();
@@ -53,7 +56,7 @@ builder.AddService<Projects.TatamiTech_Worker>(ResourceNames.Worker)
 builder.AddService<Projects.TatamiTech_Platform>(ResourceNames.Platform)
     .WithReference(database.Platform)
     .WaitForCompletion(migrations)
-    .WithEnvironment(tokens.VariableName, operatorTokens)
+    .WithOperatorTokens(tokens)
     .WithHealthProbes()
     .WithReferenceLink("platform: API reference")
     .WithNewAcademyCommand();

@@ -3,26 +3,56 @@ using TatamiTech.Names;
 namespace TatamiTech.AppHost;
 
 /// <summary>
-/// Where a service's bearer tokens come from. Run locally, each service checks HS256 tokens against a key
-/// generated once (its dev token endpoint mints with it). Published, tokens come from the identity
-/// provider: the services get its authority (OIDC discovery, RS256 keys) and no key exists at all.
+/// Where the services' bearer tokens come from. Academy tokens come from the identity service: the API validates them
+/// through its issuer (OIDC discovery, published ES256 keys), which is the identity service's own address on a local run
+/// and, in a published model, the public URL the operator gives as <see cref="ResourceNames.OidcAuthority"/>. A local run
+/// also keeps each service's development HS256 key beside it, for the development token endpoints; a published model
+/// has no such key at all.
 /// </summary>
 internal sealed class TokenValidation(IDistributedApplicationBuilder builder)
 {
-    private IResourceBuilder<ParameterResource>? _authority;
+    private readonly IResourceBuilder<ParameterResource>? _publishedAuthority =
+        builder.ExecutionContext.IsPublishMode ? builder.AddParameter(ResourceNames.OidcAuthority) : null;
 
-    /// <param name="developmentKeyName">The parameter holding this service's development key.</param>
-    public IResourceBuilder<ParameterResource> For(string developmentKeyName)
+    /// <summary>The issuer the identity service names and every service validates against.</summary>
+    public ReferenceExpression Issuer(IResourceBuilder<ProjectResource> identity) => _publishedAuthority is { } authority
+        ? ReferenceExpression.Create($"{authority.Resource}")
+        : ReferenceExpression.Create($"{identity.GetEndpoint("http")}");
+
+    /// <summary>Tokens of the identity service, and on a local run also those of the development key.</summary>
+    public IResourceBuilder<ProjectResource> FromIdentity(
+        IResourceBuilder<ProjectResource> service, IResourceBuilder<ProjectResource> identity, string developmentKeyName)
     {
-        if (builder.ExecutionContext.IsPublishMode)
-        {
-            return _authority ??= builder.AddParameter(ResourceNames.OidcAuthority);
-        }
-
-        return builder.AddParameter(
-            developmentKeyName, new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
+        service.WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtAuthority), Issuer(identity));
+        return _publishedAuthority is null ? WithDevelopmentKey(service, developmentKeyName).WaitFor(identity) : service;
     }
 
-    public string VariableName => ConfigurationKeys.EnvironmentVariable(
-        builder.ExecutionContext.IsPublishMode ? ConfigurationKeys.JwtAuthority : ConfigurationKeys.JwtSigningKey);
+    /// <summary>
+    /// Tokens of the development key on a local run; of the published authority in a published model (operator tokens,
+    /// until the identity service issues them).
+    /// </summary>
+    public IResourceBuilder<ProjectResource> FromDevelopmentKey(IResourceBuilder<ProjectResource> service, string developmentKeyName) =>
+        _publishedAuthority is { } authority
+            ? service.WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtAuthority), authority)
+            : WithDevelopmentKey(service, developmentKeyName);
+
+    private IResourceBuilder<ProjectResource> WithDevelopmentKey(IResourceBuilder<ProjectResource> service, string developmentKeyName)
+    {
+        var key = builder.AddParameter(
+            developmentKeyName, new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
+        return service.WithEnvironment(ConfigurationKeys.EnvironmentVariable(ConfigurationKeys.JwtSigningKey), key);
+    }
+}
+
+internal static class TokenValidationExtensions
+{
+    /// <summary>Academy tokens: the identity service's (and the development key's on a local run).</summary>
+    public static IResourceBuilder<ProjectResource> WithAcademyTokens(
+        this IResourceBuilder<ProjectResource> service, TokenValidation tokens, IResourceBuilder<ProjectResource> identity) =>
+        tokens.FromIdentity(service, identity, ResourceNames.JwtSigningKey);
+
+    /// <summary>Operator tokens: a key of their own on a local run, so that academy tokens never pass.</summary>
+    public static IResourceBuilder<ProjectResource> WithOperatorTokens(
+        this IResourceBuilder<ProjectResource> service, TokenValidation tokens) =>
+        tokens.FromDevelopmentKey(service, ResourceNames.PlatformSigningKey);
 }

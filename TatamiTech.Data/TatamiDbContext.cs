@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TatamiTech.Data.Guard;
+using TatamiTech.Data.Identity;
 using TatamiTech.Data.Platform;
 using TatamiTech.Data.Promotions;
 using TatamiTech.Data.Reports;
@@ -32,6 +33,8 @@ public sealed class TatamiDbContext(DbContextOptions<TatamiDbContext> options) :
     public DbSet<BeltPromotion> BeltPromotions => Set<BeltPromotion>();
 
     public DbSet<PlatformAuditEntry> PlatformAudit => Set<PlatformAuditEntry>();
+
+    public DbSet<AcademyClient> AcademyClients => Set<AcademyClient>();
 
     /// <summary>
     /// The tenant in scope, read by the query filters on every query and by the wall on every command.

@@ -20,6 +20,7 @@ internal static partial class DatabaseMigrator
     [
         (DatabaseRoles.Runtime, ConnectionNames.Runtime),
         (DatabaseRoles.Platform, ConnectionNames.Platform),
+        (DatabaseRoles.Identity, ConnectionNames.Identity),
     ];
 
     /// <summary>

@@ -6,7 +6,20 @@ public static class ConfigurationKeys
     /// <summary>The HS256 key tokens are signed with (Development and tests).</summary>
     public const string JwtSigningKey = "Jwt:SigningKey";
 
+    /// <summary>The OpenID Connect authority whose published keys sign the tokens a service accepts.</summary>
     public const string JwtAuthority = "Jwt:Authority";
+
+    /// <summary>The identity service's issuer: the URL its tokens name and its discovery document lives under.</summary>
+    public const string IdentityIssuer = "Identity:Issuer";
+
+    /// <summary>The identity service's current signing key, a PKCS#8 PEM (ECDSA P-256).</summary>
+    public const string IdentitySigningKey = "Identity:SigningKey";
+
+    /// <summary>A retired signing key, still published so that tokens it signed stay valid until they expire.</summary>
+    public const string IdentityRetiredSigningKey = "Identity:RetiredSigningKey";
+
+    /// <summary>The secret the identity service derives the key of its own encrypted tokens from.</summary>
+    public const string IdentityEncryptionKey = "Identity:EncryptionKey";
 
     /// <summary>The key a caller of the Worker's run-now endpoint must send in <see cref="HeaderNames.RunKey"/>.</summary>
     public const string RosterRunKey = "Worker:Roster:RunKey";

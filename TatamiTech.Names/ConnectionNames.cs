@@ -14,4 +14,7 @@ public static class ConnectionNames
 
     /// <summary>The platform role: the platform service's only connection.</summary>
     public const string Platform = ResourceNames.PlatformDatabase;
+
+    /// <summary>The identity role: the identity service's only connection.</summary>
+    public const string Identity = ResourceNames.IdentityDatabase;
 }

@@ -11,4 +11,10 @@ public static class DatabaseRoles
     /// academy's rows only inside that academy's tenant scope, as row-level security still binds it.
     /// </summary>
     public const string Platform = "tatami_platform";
+
+    /// <summary>
+    /// The identity service's role: reads the directory and, inside one academy's scope at a time, that academy's
+    /// clients and members; row-level security binds it as it binds the others.
+    /// </summary>
+    public const string Identity = "tatami_identity";
 }

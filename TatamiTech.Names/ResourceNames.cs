@@ -25,6 +25,17 @@ public static class ResourceNames
 
     public const string PlatformRolePassword = "tatamidb-platform-password";
 
+    /// <summary>The same database as the identity role: academies' clients and members, one academy at a time.</summary>
+    public const string IdentityDatabase = "tatamidb-identity";
+
+    public const string IdentityRolePassword = "tatamidb-identity-password";
+
+    /// <summary>The identity service's signing key (ECDSA P-256, PKCS#8 PEM); its public half is published as JWKS.</summary>
+    public const string IdentitySigningKey = "identity-signing-key";
+
+    /// <summary>The key the identity service encrypts its own codes and refresh tokens with.</summary>
+    public const string IdentityEncryptionKey = "identity-encryption-key";
+
     /// <summary>The HS256 development key of operator tokens (a key of its own: academy tokens never pass).</summary>
     public const string PlatformSigningKey = "platform-signing-key";
 
@@ -42,6 +53,9 @@ public static class ResourceNames
     public const string Api = "api";
 
     public const string Worker = "worker";
+
+    /// <summary>The identity service: the OpenID Connect server that issues academies' tokens on their hosts.</summary>
+    public const string Identity = "identity";
 
     /// <summary>The platform service: provisions, suspends and resumes academies.</summary>
     public const string Platform = "platform";

@@ -17,4 +17,13 @@ public static class ServicePaths
 
     /// <summary>The Worker's "run the roster job now" endpoint, behind the dashboard command.</summary>
     public const string RosterRunNow = "/jobs/roster-reports/run";
+
+    /// <summary>The identity service's token endpoint, on an academy's host.</summary>
+    public const string IdentityToken = "/connect/token";
+
+    /// <summary>The identity service's discovery document, the same on every host.</summary>
+    public const string IdentityDiscovery = "/.well-known/openid-configuration";
+
+    /// <summary>The identity service's published signing keys (the discovery document's <c>jwks_uri</c>).</summary>
+    public const string IdentityKeys = "/.well-known/jwks";
 }

@@ -1,6 +1,7 @@
 using TatamiTech.Data.Wall;
 using TatamiTech.Names;
 using TatamiTech.Platform.Academies;
+using TatamiTech.Platform.Clients;
 using TatamiTech.Platform.Placement;
 using TatamiTech.Tenancy.AspNetCore.Resolution;
 
@@ -24,6 +25,7 @@ public static class PlatformData
         builder.Services.AddSingleton<AcademyData>();
         builder.Services.AddSingleton<AcademyRules>();
         builder.Services.AddSingleton<PlacementStore>();
+        builder.Services.AddSingleton<ClientStore>();
         return builder;
     }
 }

@@ -78,7 +78,7 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(TelemetryNames.TenancyMeter))
+                .AddMeter(TelemetryNames.TenancyMeter, TelemetryNames.IdentityMeter))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddProcessor<TenantActivityProcessor>()

@@ -22,8 +22,8 @@ internal static class TatamiDatabaseExtensions
     /// <summary>
     /// The application database, the same shape in every mode: the database resource
     /// (<see cref="ResourceNames.OwnerDatabase"/>, the owner) and connection strings for the runtime role
-    /// (<see cref="ResourceNames.RuntimeDatabase"/>) and the platform role (<see cref="ResourceNames.PlatformDatabase"/>)
-    /// on the same server, each with its own generated password.
+    /// (<see cref="ResourceNames.RuntimeDatabase"/>), the platform role (<see cref="ResourceNames.PlatformDatabase"/>) and
+    /// the identity role (<see cref="ResourceNames.IdentityDatabase"/>) on the same server, each with its own generated password.
     /// </summary>
     public static TatamiDatabase AddTatamiDatabase(this IDistributedApplicationBuilder builder)
     {
@@ -35,7 +35,8 @@ internal static class TatamiDatabaseExtensions
             return new TatamiDatabase(
                 builder.AddConnectionString(ResourceNames.OwnerDatabase),
                 builder.AddConnectionString(ResourceNames.RuntimeDatabase),
-                builder.AddConnectionString(ResourceNames.PlatformDatabase));
+                builder.AddConnectionString(ResourceNames.PlatformDatabase),
+                builder.AddConnectionString(ResourceNames.IdentityDatabase));
         }
 
         var (owner, endpoint) = PostgresModes.Choose(builder, mode) switch
@@ -48,7 +49,9 @@ internal static class TatamiDatabaseExtensions
             builder, endpoint, ResourceNames.RuntimeDatabase, ResourceNames.RuntimeRolePassword, DatabaseRoles.Runtime);
         var platform = AddRoleConnection(
             builder, endpoint, ResourceNames.PlatformDatabase, ResourceNames.PlatformRolePassword, DatabaseRoles.Platform);
-        return new TatamiDatabase(owner, runtime, platform);
+        var identity = AddRoleConnection(
+            builder, endpoint, ResourceNames.IdentityDatabase, ResourceNames.IdentityRolePassword, DatabaseRoles.Identity);
+        return new TatamiDatabase(owner, runtime, platform, identity);
     }
 
     internal static (IResourceBuilder<IResourceWithConnectionString>, EndpointReference) AddContainer(

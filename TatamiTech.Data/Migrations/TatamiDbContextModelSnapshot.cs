@@ -22,6 +22,58 @@ namespace TatamiTech.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("TatamiTech.Data.Identity.AcademyClient", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("role");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("secret_hash");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_academy_clients");
+
+                    b.HasIndex("TenantId", "ClientId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_academy_clients_tenant_id_client_id");
+
+                    b.ToTable("academy_clients", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_academy_clients_role", "role IN ('owner', 'coach', 'front-desk', 'student')");
+                        });
+                });
+
             modelBuilder.Entity("TatamiTech.Data.Platform.PlatformAuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -278,6 +330,16 @@ namespace TatamiTech.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_tenants_status", "status IN ('active', 'suspended')");
                         });
+                });
+
+            modelBuilder.Entity("TatamiTech.Data.Identity.AcademyClient", b =>
+                {
+                    b.HasOne("TatamiTech.Data.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_academy_clients_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("TatamiTech.Data.Promotions.BeltPromotion", b =>

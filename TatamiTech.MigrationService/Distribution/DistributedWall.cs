@@ -20,7 +20,8 @@ public static class DistributedWall
     {
         await CitusDistribution.ExecuteAsync(owner, $"CREATE TABLE IF NOT EXISTS {AnchorTable} (id int PRIMARY KEY)", ct);
         // FOR KEY SHARE needs UPDATE; the table stays empty, and no role may write it.
-        await CitusDistribution.ExecuteAsync(owner, $"GRANT SELECT, UPDATE ON {AnchorTable} TO {DatabaseRoles.Runtime}, {DatabaseRoles.Platform}", ct);
+        var roles = string.Join(", ", DatabaseRoles.Runtime, DatabaseRoles.Platform, DatabaseRoles.Identity);
+        await CitusDistribution.ExecuteAsync(owner, $"GRANT SELECT, UPDATE ON {AnchorTable} TO {roles}", ct);
         await CitusDistribution.ExecuteAsync(owner, $"REVOKE INSERT, DELETE, TRUNCATE ON {AnchorTable} FROM PUBLIC", ct);
         if (onCitus)
         {

@@ -10,7 +10,8 @@ namespace TatamiTech.Tenancy.AspNetCore.Authentication;
 public static class JwtAuthenticationExtensions
 {
     /// <summary>
-    /// JWT bearer authentication: HS256 with a configured key, or an OIDC authority. With neither the
+    /// JWT bearer authentication: tokens of an OIDC authority (its discovery document and published keys, ES256 or RS256),
+    /// of an HS256 key, or (Development) of both, the authority's and the development token endpoint's. With neither the
     /// service refuses to start rather than accept tokens it cannot check.
     /// </summary>
     public static TBuilder AddJwtAuthentication<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -19,9 +20,7 @@ public static class JwtAuthenticationExtensions
         builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName);
 
         var useAuthority = !string.IsNullOrWhiteSpace(jwt.Authority);
-        var signingKey = useAuthority || string.IsNullOrWhiteSpace(jwt.SigningKey)
-            ? null
-            : CreateSigningKey(jwt.SigningKey);
+        var signingKey = string.IsNullOrWhiteSpace(jwt.SigningKey) ? null : CreateSigningKey(jwt.SigningKey);
         if (!useAuthority && signingKey is null)
         {
             throw new InvalidOperationException(
@@ -45,7 +44,6 @@ public static class JwtAuthenticationExtensions
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidateIssuer = true,
-                    ValidIssuer = jwt.Issuer,
                     ValidateAudience = true,
                     ValidAudience = jwt.Audience,
                     ValidateLifetime = true,
@@ -55,18 +53,25 @@ public static class JwtAuthenticationExtensions
                     NameClaimType = TatamiClaims.Subject,
                 };
 
+                List<string> algorithms = [];
                 if (useAuthority)
                 {
+                    // The issuer and the keys are the ones the authority's discovery document names (the handler adds both).
                     options.Authority = jwt.Authority;
                     options.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
-                    // The issuer is the one the authority's discovery document names.
-                    options.TokenValidationParameters.ValidIssuer = null;
+                    // A failed read of the discovery document is tried again after this, not after the default 5 minutes.
+                    options.RefreshInterval = jwt.MetadataRetryInterval;
+                    algorithms.AddRange([SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256]);
                 }
-                else
+
+                if (signingKey is not null)
                 {
+                    options.TokenValidationParameters.ValidIssuer = jwt.Issuer;
                     options.TokenValidationParameters.IssuerSigningKey = signingKey;
-                    options.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+                    algorithms.Add(SecurityAlgorithms.HmacSha256);
                 }
+
+                options.TokenValidationParameters.ValidAlgorithms = algorithms;
             });
 
         return builder;

@@ -1,8 +1,8 @@
 namespace TatamiTech.Tenancy.AspNetCore.Authentication;
 
 /// <summary>
-/// Bound from the <c>Jwt</c> section. Either <see cref="Authority"/> (OIDC discovery, production) or
-/// <see cref="SigningKey"/> (HS256, development and tests) must be set.
+/// Bound from the <c>Jwt</c> section. <see cref="Authority"/> (OIDC discovery, the identity service), <see cref="SigningKey"/>
+/// (HS256, Development and tests) or, in Development, both must be set.
 /// </summary>
 public sealed class JwtOptions
 {
@@ -26,4 +26,7 @@ public sealed class JwtOptions
     public string Audience { get; set; } = "tatamitech-api";
 
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How soon a failed read of the authority's discovery document or keys is tried again.</summary>
+    public TimeSpan MetadataRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -17,7 +17,7 @@ public static class TenancyTelemetry
         description: "Requests refused by the tenancy pipeline, by reason.");
 
     /// <param name="academy">The academy's metric tag when the refused request named a known one.</param>
-    internal static void CountRejection(TenantRejectionReason reason, string? academy = null)
+    public static void CountRejection(TenantRejectionReason reason, string? academy = null)
     {
         if (academy is null)
         {

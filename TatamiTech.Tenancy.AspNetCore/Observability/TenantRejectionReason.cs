@@ -32,6 +32,12 @@ public enum TenantRejectionReason
 
     /// <summary>The directory of academies has not been loaded yet (the service is starting).</summary>
     DirectoryNotLoaded,
+
+    /// <summary>
+    /// Credentials the academy's host does not know: a client of another academy, an unknown client or a wrong secret
+    /// (the identity service cannot tell them apart, as it sees no other academy's clients).
+    /// </summary>
+    ClientNotOfAcademy,
 }
 
 internal static class TenantRejectionReasonExtensions
@@ -48,6 +54,7 @@ internal static class TenantRejectionReasonExtensions
         TenantRejectionReason.AddressRateLimited => "address_rate_limited",
         TenantRejectionReason.StrangersRateLimited => "strangers_rate_limited",
         TenantRejectionReason.DirectoryNotLoaded => "directory_not_loaded",
+        TenantRejectionReason.ClientNotOfAcademy => "client_not_of_academy",
         _ => "other",
     };
 }

@@ -94,10 +94,12 @@ public sealed partial class PublishedModelShould
         var resources = await PublishAsync(mode);
 
         Assert.Equal(
-            [ConnectionNames.Owner, ConnectionNames.Platform, ConnectionNames.Runtime], Connections(resources, ResourceNames.Migrations));
+            [ConnectionNames.Owner, ConnectionNames.Identity, ConnectionNames.Platform, ConnectionNames.Runtime],
+            Connections(resources, ResourceNames.Migrations));
         Assert.Equal([ConnectionNames.Runtime], Connections(resources, ResourceNames.Api));
         Assert.Equal([ConnectionNames.Runtime], Connections(resources, ResourceNames.Worker));
         Assert.Equal([ConnectionNames.Platform], Connections(resources, ResourceNames.Platform));
+        Assert.Equal([ConnectionNames.Identity], Connections(resources, ResourceNames.Identity));
     }
 
     [Fact]
@@ -113,6 +115,13 @@ public sealed partial class PublishedModelShould
         }
 
         Assert.Equal("parameter.v0", Type(resources.GetProperty(ResourceNames.OidcAuthority)));
+
+        // The identity service names the same issuer, and signs with a key the operator supplies as a secret.
+        var identity = resources.GetProperty(ResourceNames.Identity).GetProperty("env");
+        Assert.Equal($"{{{ResourceNames.OidcAuthority}.value}}", identity.GetProperty("Identity__Issuer").GetString());
+        var signingKey = identity.GetProperty("Identity__SigningKey").GetString()!;
+        Assert.Equal($"{{{ResourceNames.IdentitySigningKey}.value}}", signingKey);
+        Assert.True(IsSecretParameter(resources, signingKey), "the signing key must be a secret parameter");
         Assert.False(resources.TryGetProperty(ResourceNames.JwtSigningKey, out _));
         Assert.False(resources.TryGetProperty(ResourceNames.PlatformSigningKey, out _));
     }

@@ -13,7 +13,7 @@ namespace TatamiTech.IntegrationTests.Hosting;
 public sealed class ServiceLaunchShould
 {
     private static readonly string[] s_services =
-        [ResourceNames.Migrations, ResourceNames.Api, ResourceNames.Worker, ResourceNames.Platform];
+        [ResourceNames.Migrations, ResourceNames.Api, ResourceNames.Worker, ResourceNames.Platform, ResourceNames.Identity];
 
     [Fact]
     public async Task StartEachServiceAsTheProgramItsBuildProduced()

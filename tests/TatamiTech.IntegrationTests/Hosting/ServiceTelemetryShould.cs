@@ -18,7 +18,8 @@ public sealed class ServiceTelemetryShould
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TatamiTech_AppHost>(
             ["--Postgres:Mode=local"], timeout.Token);
 
-        string[] services = [ResourceNames.Migrations, ResourceNames.Api, ResourceNames.Worker, ResourceNames.Platform];
+        string[] services =
+            [ResourceNames.Migrations, ResourceNames.Api, ResourceNames.Worker, ResourceNames.Platform, ResourceNames.Identity];
         Assert.Equal(services.Order(), builder.Resources.OfType<ProjectResource>().Select(r => r.Name).Order());
         foreach (var service in services)
         {

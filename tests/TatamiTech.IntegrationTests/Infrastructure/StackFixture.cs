@@ -42,6 +42,9 @@ public class StackFixture : IAsyncLifetime
     /// <summary>The platform service, for operators.</summary>
     public HttpClient Platform { get; private set; } = null!;
 
+    /// <summary>The identity service: its token endpoint on an academy's host, its discovery document on any.</summary>
+    public HttpClient Identity { get; private set; } = null!;
+
     /// <summary>The schema owner (a superuser): provisioning and checking what was written, past the wall.</summary>
     public string OwnerConnectionString { get; private set; } = null!;
 
@@ -108,6 +111,7 @@ public class StackFixture : IAsyncLifetime
                 await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Api, timeout.Token);
                 await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Worker, timeout.Token);
                 await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Platform, timeout.Token);
+                await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Identity, timeout.Token);
             }
             catch (Exception failure) when (failure is DistributedApplicationException or OperationCanceledException)
             {
@@ -119,6 +123,7 @@ public class StackFixture : IAsyncLifetime
         WorkerAddress = _app.GetEndpoint(ResourceNames.Worker, "http");
         ApiReplicas = [.. (await ApiReplicaAddressesAsync(_app, timeout.Token)).Select(a => new HttpClient { BaseAddress = a })];
         Platform = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.Platform, "http") };
+        Identity = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.Identity, "http") };
         OwnerConnectionString = await _app.GetConnectionStringAsync(ResourceNames.OwnerDatabase, timeout.Token)
             ?? throw new InvalidOperationException("The database has no connection string.");
         RuntimeConnectionString = await _app.GetConnectionStringAsync(ResourceNames.RuntimeDatabase, timeout.Token)
@@ -198,6 +203,7 @@ public class StackFixture : IAsyncLifetime
     public virtual async Task DisposeAsync()
     {
         Api?.Dispose();
+        Identity?.Dispose();
         Platform?.Dispose();
         foreach (var replica in ApiReplicas)
         {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TatamiTech.Data;
+using TatamiTech.Data.Identity;
 using TatamiTech.Data.Promotions;
 using TatamiTech.Data.Reports;
 using TatamiTech.IntegrationTests.Infrastructure;
@@ -59,6 +60,14 @@ public sealed class QueryFilterAloneShould(StackFixture stack) : IAsyncLifetime
                 TimeZone = "UTC",
                 AsOf = DateTimeOffset.UtcNow,
                 TotalStudents = 1,
+            });
+            db.AcademyClients.Add(new AcademyClient
+            {
+                Id = Guid.CreateVersion7(),
+                ClientId = "int_filter",
+                DisplayName = "Filter probe",
+                SecretHash = [0],
+                Role = AcademyRoles.Coach,
             });
             await db.SaveChangesAsync();
         }

@@ -45,6 +45,8 @@ public class BulkWritesShould(StackFixture stack) : IAsyncLifetime
             INSERT INTO roster_reports (tenant_id, id, period_date, time_zone, as_of, total_students, new_students_last30days,
                                         students_by_rank)
             VALUES ('{_alpha.Id}', gen_random_uuid(), current_date, 'UTC', now(), 2, 2, jsonb_build_object());
+            INSERT INTO academy_clients (tenant_id, id, client_id, display_name, secret_hash, role)
+            VALUES ('{_alpha.Id}', gen_random_uuid(), 'int_bulk', 'Bulk probe', '\x00', 'coach');
             """, connection);
         await command.ExecuteNonQueryAsync();
         _host = RuntimeHost.Build(stack);

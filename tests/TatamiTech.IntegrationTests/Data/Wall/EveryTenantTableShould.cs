@@ -36,6 +36,7 @@ public class EveryTenantTableShould(StackFixture stack) : OwnAcademiesTest(stack
         promotion.EnsureSuccessStatusCode();
         using var run = await Stack.RunRosterNowAsync();
         run.EnsureSuccessStatusCode();
+        await Stack.RegisterClientAsync(Alpha);
 
         await using var owner = await OpenAsync(Stack.OwnerConnectionString);
         foreach (var table in await TenantTablesAsync(owner))

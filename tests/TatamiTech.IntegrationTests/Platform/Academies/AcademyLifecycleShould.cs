@@ -213,8 +213,12 @@ public class AcademyLifecycleShould(StackFixture stack)
         });
     }
 
-    /// <summary>A listening session: its last statement was the LISTEN or, once it has run one, a heartbeat.</summary>
+    /// <summary>
+    /// An API process's listening session (the identity service, as another role, listens too): its last statement was
+    /// the LISTEN or, once it has run one, a heartbeat.
+    /// </summary>
     private static readonly string s_listening =
+        $"usename = '{DatabaseRoles.Runtime}' AND " +
         $"(query = 'LISTEN {DirectoryChannel.Name}' OR starts_with(query, 'NOTIFY {DirectoryChannel.HeartbeatChannelPrefix}'))";
 
     /// <returns>The sessions cut.</returns>
