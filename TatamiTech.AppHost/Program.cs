@@ -20,6 +20,7 @@ var migrations = builder.AddService<Projects.TatamiTech_MigrationService>(Resour
     .WithReference(database.Runtime)
     .WithReference(database.Platform)
     .WithReference(database.Identity)
+    .WithDemoMembers()
     .WaitFor(database.Owner);
 
 // Signs every academy's tokens, on that academy's host.

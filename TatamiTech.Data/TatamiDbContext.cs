@@ -36,6 +36,12 @@ public sealed class TatamiDbContext(DbContextOptions<TatamiDbContext> options) :
 
     public DbSet<AcademyClient> AcademyClients => Set<AcademyClient>();
 
+    public DbSet<Account> Accounts => Set<Account>();
+
+    public DbSet<Membership> Memberships => Set<Membership>();
+
+    public DbSet<RedeemedCode> RedeemedCodes => Set<RedeemedCode>();
+
     /// <summary>
     /// The tenant in scope, read by the query filters on every query and by the wall on every command.
     /// Null when no tenant is in scope: then no row matches.

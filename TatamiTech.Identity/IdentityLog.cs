@@ -19,4 +19,20 @@ internal static partial class IdentityLog
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Client {ClientId} signed in as {Role}")]
     public static partial void ClientSignedIn(ILogger logger, string clientId, string role);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Sign-in refused: {Reason}")]
+    public static partial void SignInRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Account {AccountId} locked for {Duration} after repeated failed sign-ins")]
+    public static partial void AccountLockedOut(ILogger logger, Guid accountId, TimeSpan duration);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning,
+        Message = "Account {AccountId} signed in with its password on an academy it is not a member of; refused")]
+    public static partial void NotAMember(ILogger logger, Guid accountId);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Account {AccountId} signed in as {Role}")]
+    public static partial void MemberSignedIn(ILogger logger, Guid accountId, string role);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Code of grant {GrantId} presented again; refused")]
+    public static partial void CodeReplayed(ILogger logger, Guid grantId);
 }

@@ -1,3 +1,5 @@
+using TatamiTech.Identity.Apps;
+
 namespace TatamiTech.Identity;
 
 /// <summary>Bound from the <c>Identity</c> section.</summary>
@@ -12,4 +14,10 @@ public sealed class IdentityOptions
     public string ApiAudience { get; set; } = "tatamitech-api";
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The apps people sign in to, by client id.</summary>
+    public List<AppClient> Apps { get; set; } = [];
+
+    public AppClient? FindApp(string? clientId) =>
+        clientId is null ? null : Apps.FirstOrDefault(a => string.Equals(a.ClientId, clientId, StringComparison.Ordinal));
 }

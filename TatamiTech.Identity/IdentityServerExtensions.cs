@@ -1,4 +1,6 @@
+using TatamiTech.Identity.Apps;
 using TatamiTech.Identity.Clients;
+using TatamiTech.Identity.SignIn;
 using TatamiTech.Identity.Keys;
 using TatamiTech.Names;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -32,10 +34,14 @@ public static class IdentityServerExtensions
                 server.SetIssuer(settings.Issuer);
             }
 
-            server.SetTokenEndpointUris(ServicePaths.IdentityToken.TrimStart('/'))
+            server.SetAuthorizationEndpointUris(ServicePaths.IdentityAuthorize.TrimStart('/'))
+                .SetTokenEndpointUris(ServicePaths.IdentityToken.TrimStart('/'))
                 .SetConfigurationEndpointUris(ServicePaths.IdentityDiscovery.TrimStart('/'))
                 .SetJsonWebKeySetEndpointUris(ServicePaths.IdentityKeys.TrimStart('/'));
+            // People: the code flow with PKCE (S256 only); integrations: client credentials. No password or implicit flow.
+            server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
             server.AllowClientCredentialsFlow();
+            server.SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(2));
             server.SetAccessTokenLifetime(settings.AccessTokenLifetime);
 
             // The API reads the tokens itself (JwtBearer with this service as its authority): signed, not encrypted.
@@ -44,7 +50,7 @@ public static class IdentityServerExtensions
             server.AddEncryptionKey(keys.Encryption);
 
             // TLS ends at the load balancer in production, which forwards the scheme; a local run is plain HTTP.
-            var aspNetCore = server.UseAspNetCore();
+            var aspNetCore = server.UseAspNetCore().EnableAuthorizationEndpointPassthrough();
             if (development)
             {
                 aspNetCore.DisableTransportSecurityRequirement();
@@ -52,9 +58,13 @@ public static class IdentityServerExtensions
 
             server.AddEventHandler<ValidateTokenRequestContext>(handler => handler.UseScopedHandler<ClientCredentialsValidation>());
             server.AddEventHandler<HandleTokenRequestContext>(handler => handler.UseScopedHandler<ClientCredentialsSignIn>());
+            server.AddEventHandler<ValidateAuthorizationRequestContext>(handler => handler.UseScopedHandler<AppClientValidation>());
+            server.AddEventHandler<ValidateTokenRequestContext>(handler => handler.UseScopedHandler<AppClientValidation>());
+            server.AddEventHandler<HandleTokenRequestContext>(handler => handler.UseScopedHandler<CodeRedemption>());
             server.AddEventHandler<HandleJsonWebKeySetRequestContext>(handler => handler.UseSingletonHandler<RetiredKeyPublication>());
         });
         builder.Services.AddSingleton(keys);
+        builder.Services.AddScoped<PasswordSignIn>();
         return builder;
     }
 }

@@ -9,6 +9,7 @@ internal static class IdentityTelemetry
     public const string MeterName = TelemetryNames.IdentityMeter;
     public const string IssuedInstrument = "tatamitech.identity.tokens_issued";
     public const string ClientCredentials = "client_credentials";
+    public const string AuthorizationCode = "authorization_code";
 
     private static readonly Meter s_meter = new(MeterName);
 

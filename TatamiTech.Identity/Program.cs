@@ -3,6 +3,7 @@ using TatamiTech.Data.Identity;
 using TatamiTech.Data.Wall;
 using TatamiTech.Identity;
 using TatamiTech.Identity.Hosts;
+using TatamiTech.Identity.SignIn;
 using TatamiTech.Names;
 using TatamiTech.ServiceDefaults.Proxies;
 using TatamiTech.Tenancy.AspNetCore;
@@ -25,6 +26,7 @@ app.UseAcademyHosts();
 app.UseAuthentication();   // OpenIddict answers its endpoints here, inside the academy's context
 
 app.MapDefaultEndpoints();
+app.MapAuthorizeEndpoints();
 
 await app.VerifyDatabaseRoleAsync(ConnectionNames.Identity, DatabaseRoles.Identity);
 await app.RunAsync();

@@ -65,6 +65,7 @@ internal static partial class DatabaseMigrator
             if (app.Services.GetRequiredService<IHostEnvironment>().IsDevelopment())
             {
                 await DevelopmentDataSeeder.SeedAsync(app.Services, owner, logger, cancellationToken);
+                await DemoMembers.SeedAsync(owner, configuration[DemoMembers.PasswordKey], logger, cancellationToken);
             }
         }
         finally

@@ -18,6 +18,9 @@ public static class ConfigurationKeys
     /// <summary>A retired signing key, still published so that tokens it signed stay valid until they expire.</summary>
     public const string IdentityRetiredSigningKey = "Identity:RetiredSigningKey";
 
+    /// <summary>The password of the demo academies' members, given to the migration service on a local run.</summary>
+    public const string DemoMemberPassword = "Demo:MemberPassword";
+
     /// <summary>The secret the identity service derives the key of its own encrypted tokens from.</summary>
     public const string IdentityEncryptionKey = "Identity:EncryptionKey";
 

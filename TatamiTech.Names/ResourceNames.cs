@@ -33,6 +33,9 @@ public static class ResourceNames
     /// <summary>The identity service's signing key (ECDSA P-256, PKCS#8 PEM); its public half is published as JWKS.</summary>
     public const string IdentitySigningKey = "identity-signing-key";
 
+    /// <summary>The password of the demo academies' demo members (one per role), generated and shown in the dashboard.</summary>
+    public const string DemoMemberPassword = "demo-member-password";
+
     /// <summary>The key the identity service encrypts its own codes and refresh tokens with.</summary>
     public const string IdentityEncryptionKey = "identity-encryption-key";
 

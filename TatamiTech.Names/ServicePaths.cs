@@ -18,6 +18,9 @@ public static class ServicePaths
     /// <summary>The Worker's "run the roster job now" endpoint, behind the dashboard command.</summary>
     public const string RosterRunNow = "/jobs/roster-reports/run";
 
+    /// <summary>The identity service's authorization endpoint (the sign-in form), on an academy's host.</summary>
+    public const string IdentityAuthorize = "/connect/authorize";
+
     /// <summary>The identity service's token endpoint, on an academy's host.</summary>
     public const string IdentityToken = "/connect/token";
 

@@ -74,6 +74,113 @@ namespace TatamiTech.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("TatamiTech.Data.Identity.Account", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<int>("FailedSignIns")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("failed_sign_ins");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("locked_until");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("password_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_accounts");
+
+                    b.HasIndex("Email")
+                        .IsUnique()
+                        .HasDatabaseName("ix_accounts_email");
+
+                    b.ToTable("accounts", (string)null);
+                });
+
+            modelBuilder.Entity("TatamiTech.Data.Identity.Membership", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("role");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_memberships");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_memberships_account_id");
+
+                    b.HasIndex("TenantId", "AccountId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_memberships_tenant_id_account_id");
+
+                    b.ToTable("memberships", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_memberships_role", "role IN ('owner', 'coach', 'front-desk', 'student')");
+                        });
+                });
+
+            modelBuilder.Entity("TatamiTech.Data.Identity.RedeemedCode", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("GrantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("grant_id");
+
+                    b.Property<DateTimeOffset>("RedeemedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("redeemed_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("TenantId", "GrantId")
+                        .HasName("pk_redeemed_codes");
+
+                    b.ToTable("redeemed_codes", (string)null);
+                });
+
             modelBuilder.Entity("TatamiTech.Data.Platform.PlatformAuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -340,6 +447,33 @@ namespace TatamiTech.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_academy_clients_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("TatamiTech.Data.Identity.Membership", b =>
+                {
+                    b.HasOne("TatamiTech.Data.Identity.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_memberships_accounts_account_id");
+
+                    b.HasOne("TatamiTech.Data.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_memberships_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("TatamiTech.Data.Identity.RedeemedCode", b =>
+                {
+                    b.HasOne("TatamiTech.Data.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_redeemed_codes_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("TatamiTech.Data.Promotions.BeltPromotion", b =>

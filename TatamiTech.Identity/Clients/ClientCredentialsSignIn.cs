@@ -21,6 +21,11 @@ internal sealed class ClientCredentialsSignIn(
 {
     public ValueTask HandleAsync(HandleTokenRequestContext context)
     {
+        if (!context.Request.IsClientCredentialsGrantType())
+        {
+            return ValueTask.CompletedTask;
+        }
+
         if (!context.Transaction.Properties.TryGetValue(ClientCredentialsValidation.ClientProperty, out var found)
             || found is not AcademyClient client
             || tenants.Current is not { } academy

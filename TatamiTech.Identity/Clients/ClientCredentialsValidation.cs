@@ -28,8 +28,7 @@ internal sealed class ClientCredentialsValidation(
     {
         if (!context.Request.IsClientCredentialsGrantType())
         {
-            // Only the grants this slice of the service serves reach here; OpenIddict refuses the ones not allowed.
-            context.Reject(Errors.UnsupportedGrantType, "This grant type is not served.");
+            // Codes are the apps' (AppClientValidation); OpenIddict refuses the grants that are not allowed at all.
             return;
         }
 

@@ -183,8 +183,16 @@ internal static partial class CitusDistribution
             }
         }
 
-        var tenantsPending = !await IsDistributedAsync(owner, "tenants", ct);
-        if (pending.Count == 0 && !tenantsPending)
+        var referencesPending = new List<string>();
+        foreach (var table in ReferenceTables.All)
+        {
+            if (!await IsDistributedAsync(owner, table, ct))
+            {
+                referencesPending.Add(table);
+            }
+        }
+
+        if (pending.Count == 0 && referencesPending.Count == 0)
         {
             return 0;
         }
@@ -210,10 +218,10 @@ internal static partial class CitusDistribution
             await ExecuteAsync(owner, $"ALTER TABLE {key.Table} DROP CONSTRAINT {key.Name}", ct);
         }
 
-        if (tenantsPending)
+        foreach (var table in referencesPending)
         {
-            await ExecuteAsync(owner, "SELECT create_reference_table('tenants')", ct);
-            await ExecuteAsync(owner, "SELECT truncate_local_data_after_distributing_table('tenants')", ct);
+            await ExecuteAsync(owner, $"SELECT create_reference_table('{table}')", ct);
+            await ExecuteAsync(owner, $"SELECT truncate_local_data_after_distributing_table('{table}')", ct);
         }
 
         foreach (var table in pending)

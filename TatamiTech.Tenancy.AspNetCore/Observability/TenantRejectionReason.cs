@@ -38,6 +38,12 @@ public enum TenantRejectionReason
     /// (the identity service cannot tell them apart, as it sees no other academy's clients).
     /// </summary>
     ClientNotOfAcademy,
+
+    /// <summary>A person's right password on an academy they are not a member of.</summary>
+    NotAMember,
+
+    /// <summary>A sign-in to an account locked after repeated failures.</summary>
+    AccountLockedOut,
 }
 
 internal static class TenantRejectionReasonExtensions
@@ -55,6 +61,8 @@ internal static class TenantRejectionReasonExtensions
         TenantRejectionReason.StrangersRateLimited => "strangers_rate_limited",
         TenantRejectionReason.DirectoryNotLoaded => "directory_not_loaded",
         TenantRejectionReason.ClientNotOfAcademy => "client_not_of_academy",
+        TenantRejectionReason.NotAMember => "not_a_member",
+        TenantRejectionReason.AccountLockedOut => "account_locked_out",
         _ => "other",
     };
 }

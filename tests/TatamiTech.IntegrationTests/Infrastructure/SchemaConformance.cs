@@ -1,4 +1,5 @@
 using Npgsql;
+using TatamiTech.Data.Distribution;
 
 namespace TatamiTech.IntegrationTests.Infrastructure;
 
@@ -173,15 +174,15 @@ public static class SchemaConformance
               JOIN pg_class c ON c.oid = con.conrelid
               JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE con.contype = 'f' AND n.nspname = $1
-               AND con.confrelid <> 'public.tenants'::regclass
+               AND con.confrelid::regclass::text <> ALL($2)
                AND NOT EXISTS (SELECT FROM pg_attribute pa
                                 WHERE pa.attrelid = con.confrelid AND pa.attname = 'tenant_id' AND NOT pa.attisdropped)
                AND EXISTS (SELECT FROM pg_attribute ca
                             WHERE ca.attrelid = con.conrelid AND ca.attname = 'tenant_id' AND NOT ca.attisdropped)
              ORDER BY 1, 2
-            """, schema))
+            """, schema, ReferenceTables.All.ToArray()))
         {
-            violations.Add($"{row[0]}: {DistributionRule}, foreign key {row[1]} may reference only tenant tables or tenants, " +
+            violations.Add($"{row[0]}: {DistributionRule}, foreign key {row[1]} may reference only tenant or reference tables, " +
                 $"not {row[2]} (it would stay on the coordinator)");
         }
 
@@ -275,10 +276,13 @@ public static class SchemaConformance
 
         if (schema == "public")
         {
-            await using var tenants = new NpgsqlCommand(
-                "SELECT partmethod::text FROM pg_dist_partition WHERE logicalrelid = 'public.tenants'::regclass", connection);
-            Add(violations, await tenants.ExecuteScalarAsync() as string != "n", "public.tenants",
-                $"{DistributionRule}, must be a reference table (every node joins it)");
+            foreach (var table in ReferenceTables.All)
+            {
+                await using var reference = new NpgsqlCommand(
+                    $"SELECT partmethod::text FROM pg_dist_partition WHERE logicalrelid = 'public.{table}'::regclass", connection);
+                Add(violations, await reference.ExecuteScalarAsync() as string != "n", $"public.{table}",
+                    $"{DistributionRule}, must be a reference table (every node joins it)");
+            }
         }
     }
 
@@ -290,9 +294,15 @@ public static class SchemaConformance
         }
     }
 
-    private static async IAsyncEnumerable<object?[]> QueryAsync(NpgsqlConnection connection, string sql, string schema)
+    private static async IAsyncEnumerable<object?[]> QueryAsync(
+        NpgsqlConnection connection, string sql, string schema, string[]? referenceTables = null)
     {
         await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = schema } } };
+        if (referenceTables is not null)
+        {
+            command.Parameters.Add(new() { Value = referenceTables });
+        }
+
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {

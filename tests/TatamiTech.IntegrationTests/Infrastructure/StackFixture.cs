@@ -17,6 +17,7 @@ public class StackFixture : IAsyncLifetime
     public const string RuntimePassword = "integration-tests-runtime-password";
     public const string WorkerRunKey = "integration-tests-worker-run-key";
     public const string PlatformSigningKey = "integration-tests-platform-signing-key-of-32-bytes";
+    public const string DemoMemberPassword = "integration-tests-demo-member-password";
     public const string PlatformAudience = "tatamitech-platform";
 
     public const string Issuer = "tatamitech-dev";
@@ -91,6 +92,7 @@ public class StackFixture : IAsyncLifetime
                 $"--Parameters:{ResourceNames.RuntimeRolePassword}={RuntimePassword}",
                 $"--Parameters:{ResourceNames.WorkerRunKey}={WorkerRunKey}",
                 $"--Parameters:{ResourceNames.PlatformSigningKey}={PlatformSigningKey}",
+                $"--Parameters:{ResourceNames.DemoMemberPassword}={DemoMemberPassword}",
                 $"--{ConfigurationKeys.ApiReplicas}={ApiReplicaCount}",
                 // On a machine with Docker: never the developer's F5 volume, which is named after the same AppHost.
                 "--Postgres:KeepData=false",
@@ -123,7 +125,11 @@ public class StackFixture : IAsyncLifetime
         WorkerAddress = _app.GetEndpoint(ResourceNames.Worker, "http");
         ApiReplicas = [.. (await ApiReplicaAddressesAsync(_app, timeout.Token)).Select(a => new HttpClient { BaseAddress = a })];
         Platform = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.Platform, "http") };
-        Identity = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.Identity, "http") };
+        // Redirects are the answer under test (a code going back to an app), never followed.
+        Identity = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false })
+        {
+            BaseAddress = _app.GetEndpoint(ResourceNames.Identity, "http"),
+        };
         OwnerConnectionString = await _app.GetConnectionStringAsync(ResourceNames.OwnerDatabase, timeout.Token)
             ?? throw new InvalidOperationException("The database has no connection string.");
         RuntimeConnectionString = await _app.GetConnectionStringAsync(ResourceNames.RuntimeDatabase, timeout.Token)

@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using TatamiTech.Data.Tenants;
+
+namespace TatamiTech.Data.Identity;
+
+internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
+{
+    public void Configure(EntityTypeBuilder<Account> builder)
+    {
+        builder.ToTable(Account.TableName);
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).ValueGeneratedNever();
+        builder.Property(a => a.Email).HasMaxLength(254);
+        builder.Property(a => a.CreatedAt).HasDefaultValueSql("now()");
+        // Written by whoever creates the account (an operator's SQL, an invitation) without naming it.
+        builder.Property(a => a.FailedSignIns).HasDefaultValue(0);
+        builder.HasIndex(a => a.Email).IsUnique();
+    }
+}
+
+internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Membership>
+{
+    public void Configure(EntityTypeBuilder<Membership> builder)
+    {
+        builder.ToTable(Membership.TableName, t => t.HasCheckConstraint("ck_memberships_role", AcademyRoles.CheckConstraint("role")));
+        builder.HasKey(m => new { m.TenantId, m.Id });
+        builder.Property(m => m.Id).ValueGeneratedNever();
+        builder.Property(m => m.Role).HasMaxLength(AcademyClientLimits.RoleLength);
+        builder.Property(m => m.CreatedAt).HasDefaultValueSql("now()");
+        // One membership per person and academy.
+        builder.HasIndex(m => new { m.TenantId, m.AccountId }).IsUnique();
+
+        builder.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Account>().WithMany().HasForeignKey(m => m.AccountId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class RedeemedCodeConfiguration : IEntityTypeConfiguration<RedeemedCode>
+{
+    public void Configure(EntityTypeBuilder<RedeemedCode> builder)
+    {
+        builder.HasKey(c => new { c.TenantId, c.GrantId });
+        builder.Property(c => c.RedeemedAt).HasDefaultValueSql("now()");
+        builder.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
