@@ -86,6 +86,31 @@ public sealed class AddressBudgetShould(StackFixture stack) : OwnAcademiesTest(s
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
     }
 
+    /// <summary>Six callers from one address, or one caller from each of six: the refusals of the budget that ran out.</summary>
+    [Theory]
+    [InlineData("address_rate_limited", "strangers_rate_limited")]
+    [InlineData("strangers_rate_limited", "address_rate_limited")]
+    public async Task CountEachRefusalUnderTheBudgetThatRanOut(string reason, string otherReason)
+    {
+        var fromOneAddress = reason == "address_rate_limited";
+        await using var api = fromOneAddress
+            ? LimitedApi.Create(Stack, address: (1, 3))
+            : LimitedApi.Create(Stack, strangers: (1, 3));
+        using var client = api.CreateClient();
+        using var rejections = new RejectionCounter();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 1; i <= 6; i++)
+        {
+            statuses.AddRange(await StatusesAsync(client, fromOneAddress ? LimitedApi.DefaultCaller : $"198.51.100.{i}", 1));
+        }
+
+        var refused = statuses.Count(status => status == HttpStatusCode.TooManyRequests);
+        Assert.True(refused > 0, $"Nothing was refused: {string.Join(", ", statuses)}.");
+        Assert.Equal(refused, rejections.Count(reason));
+        Assert.Equal(0, rejections.Count(otherReason));
+    }
+
     private async Task<HttpStatusCode[]> StatusesAsync(HttpClient client, string peer, int count, Func<int, string>? forwardedFor = null)
     {
         var statuses = new HttpStatusCode[count];
