@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using TatamiTech.Tenancy;
 using TatamiTech.Tenancy.AspNetCore.Resolution;
+using TatamiTech.UnitTests.Infrastructure;
 
 namespace TatamiTech.UnitTests.Tenancy.AspNetCore.Resolution;
 
@@ -81,21 +81,6 @@ public sealed class TenantCatalogSyncShould
                 return Task.FromResult<IReadOnlyList<TenantInfo>>([.. _tenants]);
             }
         }
-    }
-
-    /// <summary>Tells the test when the sync has gone back to waiting, so the clock is moved only then.</summary>
-    private sealed class WatchedClock : FakeTimeProvider
-    {
-        private readonly SemaphoreSlim _timers = new(0);
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            var timer = base.CreateTimer(callback, state, dueTime, period);
-            _timers.Release();
-            return timer;
-        }
-
-        public async Task NextWaitAsync() => Assert.True(await _timers.WaitAsync(s_patience), "The sync did not wait again.");
     }
 
     private sealed class FixedOptions(TenancyOptions value) : IOptionsMonitor<TenancyOptions>
