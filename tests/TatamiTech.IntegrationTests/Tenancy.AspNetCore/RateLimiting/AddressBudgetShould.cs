@@ -69,6 +69,26 @@ public sealed class AddressBudgetShould(StackFixture stack) : OwnAcademiesTest(s
         Assert.Contains(HttpStatusCode.TooManyRequests, oneClient);
     }
 
+    /// <summary>
+    /// Behind two known proxies the API still reads one hop (ForwardLimit 1): the address the last proxy saw,
+    /// here the other proxy, is charged, not the client the first one names.
+    /// </summary>
+    [Fact]
+    public async Task ChargeOnlyTheLastForwardedHop()
+    {
+        const string innerProxy = "203.0.113.9";
+        await using var api = LimitedApi.Create(Stack, address: (1, 3), settings: new Dictionary<string, string>
+        {
+            ["ForwardedHeaders:KnownProxies:0"] = LimitedApi.DefaultCaller,
+            ["ForwardedHeaders:KnownProxies:1"] = innerProxy,
+        });
+        using var client = api.CreateClient();
+
+        var statuses = await StatusesAsync(client, LimitedApi.DefaultCaller, 6, forwardedFor: i => $"192.0.2.{i}, {innerProxy}");
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
     [Fact]
     public async Task RefuseAnAddressThatMintsTooManyDevelopmentTokens()
     {
