@@ -27,8 +27,11 @@ public sealed class RequestDelegatesShould
         var intercepting = assembly.GetTypes()
             .Where(t => t.Namespace == "Microsoft.AspNetCore.Http.Generated")
             .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
-            .Count(m => m.GetCustomAttributesData().Any(a => a.AttributeType.Name.EndsWith("InterceptsLocationAttribute", StringComparison.Ordinal)));
+            .Count(m => m.GetCustomAttributesData().Any(a => IsInterceptsLocation(a.AttributeType)));
 
         Assert.True(intercepting > 0, $"No handler of the {service} is bound at build time.");
     }
+
+    private static bool IsInterceptsLocation(Type attribute) =>
+        attribute.Name.EndsWith("InterceptsLocationAttribute", StringComparison.Ordinal);
 }
