@@ -14,7 +14,8 @@ public sealed class InProcessPlatform(
     StackFixture stack,
     string environment = "Production",
     string? platformConnectionString = null,
-    bool allowSymmetricKey = true) : WebApplicationFactory<OperatorTokenRequest>
+    bool allowSymmetricKey = true,
+    IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<OperatorTokenRequest>
 {
     /// <summary>The host the platform answers on in Production (its AllowedHosts).</summary>
     public const string ProductionHost = "platform.tatamitech.com";
@@ -32,5 +33,9 @@ public sealed class InProcessPlatform(
         builder.UseSetting($"ConnectionStrings:{ConnectionNames.Platform}", platformConnectionString ?? stack.PlatformConnectionString);
         builder.UseSetting("Jwt:SigningKey", StackFixture.PlatformSigningKey);
         builder.UseSetting("Jwt:AllowSymmetricKey", allowSymmetricKey.ToString());
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }

@@ -5,7 +5,8 @@ namespace TatamiTech.IntegrationTests.Platform;
 
 /// <summary>
 /// What keeps the platform safe where it is deployed, as the API is kept: no development token minting outside
-/// Development, no shared signing key there unless allowed, and no start under a role the wall does not bind.
+/// Development, no shared signing key there unless allowed, no start without a way to check tokens, and none
+/// under a role the wall does not bind.
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class PlatformSafeguardsShould(StackFixture stack)
@@ -32,6 +33,21 @@ public sealed class PlatformSafeguardsShould(StackFixture stack)
 
         Assert.Contains("Jwt:Authority", refusal.Message, StringComparison.Ordinal);
         Assert.Contains("Jwt:AllowSymmetricKey", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RefuseToStartWithNeitherASigningKeyNorAnAuthority()
+    {
+        await using var platform = new InProcessPlatform(stack, environment: "Development", settings: new Dictionary<string, string>
+        {
+            ["Jwt:SigningKey"] = "",
+            ["Jwt:Authority"] = "",
+        });
+
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(platform.StartAsync);
+
+        Assert.Contains("Jwt:SigningKey", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("Jwt:Authority", refusal.Message, StringComparison.Ordinal);
     }
 
     [Fact]
