@@ -18,7 +18,8 @@ public sealed class AcademyData(NpgsqlDataSource dataSource, AcademyStore store)
     /// <summary>
     /// Streams every row as one NDJSON line <c>{"table": ..., "row": {...}}</c>, parents before children,
     /// from one snapshot; rows are read and written one at a time, so memory does not grow with the academy.
-    /// The audit records the lines written, also when the stream breaks off (what left is what counts).
+    /// The audit records the lines written, also when the stream breaks off: those handed to the writer, so up to
+    /// one write buffer (16 KB) more than reached the client.
     /// </summary>
     public async Task ExportAsync(AcademyResponse academy, string operatorSubject, Stream output, CancellationToken ct)
     {

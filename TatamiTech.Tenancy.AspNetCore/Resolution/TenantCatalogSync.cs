@@ -111,8 +111,10 @@ internal sealed partial class TenantCatalogSync(
             return null;
         }
 
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        wait.CancelAfter(untilReload);
+        // The periodic read is timed by the injected clock, as the elapsed time above is: CancelAfter would
+        // time it by the system's, which a clock under test does not move.
+        using var reload = new CancellationTokenSource(untilReload, time);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, reload.Token);
         try
         {
             return await _announced.Reader.ReadAsync(wait.Token);

@@ -57,8 +57,10 @@ public sealed partial class RosterScheduler(
         while (!stoppingToken.IsCancellationRequested)
         {
             var delay = NextDelay();
-            using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            wake.CancelAfter(delay);
+            // Due by the injected clock, which the cron occurrence is computed from: CancelAfter would time
+            // it by the system's, which a clock under test does not move.
+            using var due = new CancellationTokenSource(delay, clock);
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, due.Token);
             try
             {
                 await _wake.Reader.ReadAsync(wake.Token);

@@ -52,6 +52,9 @@ public class StackFixture : IAsyncLifetime
     /// <summary>What the API and the Worker run as: the runtime role, inside the wall.</summary>
     public string RuntimeConnectionString { get; private set; } = null!;
 
+    /// <summary>What the platform runs as: the platform role, through the wall on tenant tables too.</summary>
+    public string PlatformConnectionString { get; private set; } = null!;
+
     private readonly ConcurrentDictionary<Type, Lazy<Task<AcademyPair>>> _academies = new();
 
     /// <summary>
@@ -134,6 +137,8 @@ public class StackFixture : IAsyncLifetime
             ?? throw new InvalidOperationException("The database has no connection string.");
         RuntimeConnectionString = await _app.GetConnectionStringAsync(ResourceNames.RuntimeDatabase, timeout.Token)
             ?? throw new InvalidOperationException("The runtime database connection has no connection string.");
+        PlatformConnectionString = await _app.GetConnectionStringAsync(ResourceNames.PlatformDatabase, timeout.Token)
+            ?? throw new InvalidOperationException("The platform database connection has no connection string.");
     }
 
     /// <summary>

@@ -12,8 +12,8 @@ namespace TatamiTech.IntegrationTests.Api.Database;
 
 /// <summary>
 /// The restart drill at test size: Postgres goes down under a stream of writes and comes back. While it
-/// is down the API answers 503 problems promptly; afterwards it recovers by itself; no write it
-/// acknowledged is missing.
+/// is down the API answers 503 problems promptly and its /health fails; afterwards it recovers by itself,
+/// /health too; no write it acknowledged is missing.
 /// </summary>
 [Collection(OutageCollection.Name)]
 public sealed class PostgresOutageShould(OutageStackFixture stack, ITestOutputHelper output)
@@ -73,12 +73,14 @@ public sealed class PostgresOutageShould(OutageStackFixture stack, ITestOutputHe
         await stack.StopPostgresAsync();
         await WaitUntilAsync(() => statuses.ContainsKey(HttpStatusCode.ServiceUnavailable),
             () => $"a 503 while Postgres is down (other answers: {string.Join(" | ", unexpected.Take(3))})");
+        await WaitForHealthAsync(HttpStatusCode.ServiceUnavailable, "while Postgres is down");
         await Task.Delay(TimeSpan.FromSeconds(2));
 
         await stack.App.ResourceCommands.ExecuteCommandAsync(ResourceNames.Postgres, KnownResourceCommands.StartCommand);
         Volatile.Write(ref restarted, true);
         await WaitUntilAsync(
             () => Volatile.Read(ref createdAfterRestart) >= 10, () => "writes after the restart", TimeSpan.FromSeconds(90));
+        await WaitForHealthAsync(HttpStatusCode.OK, "after the restart");
 
         await stop.CancelAsync();
         await Task.WhenAll(writers);
@@ -95,6 +97,20 @@ public sealed class PostgresOutageShould(OutageStackFixture stack, ITestOutputHe
         Assert.Empty(unexpected);
         Assert.True(TimeSpan.FromTicks(slowestTicks) < s_promptAnswer, $"Slowest answer took {TimeSpan.FromTicks(slowestTicks)}.");
         Assert.Empty(await MissingAsync(acknowledged));
+    }
+
+    /// <summary>Polls /health until it answers <paramref name="expected"/>; fails past 30 s.</summary>
+    private async Task WaitForHealthAsync(HttpStatusCode expected, string when)
+    {
+        var deadline = Stopwatch.StartNew();
+        var answered = default(HttpStatusCode);
+        while (answered != expected)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), $"/health answered {(int)answered}, not {(int)expected}, {when}.");
+            using var response = await stack.Api.GetAsync(ServicePaths.Health);
+            answered = response.StatusCode;
+            await Task.Delay(answered == expected ? 0 : 200);
+        }
     }
 
     private async Task<List<string>> ApiLogLinesAsync(string containing)

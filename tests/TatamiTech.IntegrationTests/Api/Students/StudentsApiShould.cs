@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Npgsql;
 using TatamiTech.IntegrationTests.Infrastructure;
 
 namespace TatamiTech.IntegrationTests.Api.Students;
@@ -182,6 +183,60 @@ public sealed class StudentsApiShould(StackFixture stack) : OwnAcademiesTest(sta
             new { firstName = "Sam", lastName = "Rivera", email, beltRank = "white" });
 
         Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task LeaveTheEmailToOneOfTheWritersThatRaceForIt()
+    {
+        const int writers = 8;
+        var email = UniqueEmail();
+
+        // The writers' inserts wait behind this lock while their reads pass it: every one of them finds the
+        // email free, so the unique index alone decides between them once the lock goes.
+        await using var owner = new NpgsqlConnection(Stack.OwnerConnectionString);
+        await owner.OpenAsync();
+        await using var held = await owner.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE students IN EXCLUSIVE MODE", owner, held))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        var posts = Enumerable.Range(0, writers).Select(i => Stack.Api.SendAsync(Alpha, HttpMethod.Post, "/students",
+            new { firstName = $"Writer{i}", lastName = "Race", email, beltRank = "white" })).ToList();
+        try
+        {
+            await WaitForInsertsWaitingAsync(owner, writers);
+        }
+        finally
+        {
+            await held.CommitAsync();
+        }
+
+        var responses = await Task.WhenAll(posts);
+        var statuses = responses.Select(r => r.StatusCode).ToList();
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+
+        Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.Created));
+        Assert.Equal(writers - 1, statuses.Count(s => s == HttpStatusCode.Conflict));
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM students WHERE tenant_id = @t AND email = @e", owner);
+        count.Parameters.AddWithValue("t", Alpha.Id);
+        count.Parameters.AddWithValue("e", email);
+        Assert.Equal(1L, await count.ExecuteScalarAsync());
+    }
+
+    private static async Task WaitForInsertsWaitingAsync(NpgsqlConnection owner, int writers)
+    {
+        await using var waiting = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_locks WHERE relation = 'students'::regclass AND NOT granted", owner);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((long)(await waiting.ExecuteScalarAsync())! < writers)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The writers' inserts did not all reach the lock.");
+            await Task.Delay(50);
+        }
     }
 
     private async Task<Guid> CreateAsync(TestTenant tenant, string first, string last, string email, string rank)

@@ -45,4 +45,20 @@ public sealed class TokenValidationShould(StackFixture stack) : OwnAcademiesTest
         Assert.Contains("Jwt:Authority", refusal.Message, StringComparison.Ordinal);
         Assert.Contains("Jwt:AllowSymmetricKey", refusal.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task KeepTheApiFromStartingWithNeitherASigningKeyNorAnAuthority()
+    {
+        // Development, where a shared key would be accepted: the refusal is for having no way to check a token.
+        await using var api = new InProcessApi(Stack, settings: new Dictionary<string, string>
+        {
+            ["Jwt:SigningKey"] = "",
+            ["Jwt:Authority"] = "",
+        });
+
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(api.StartAsync);
+
+        Assert.Contains("Jwt:SigningKey", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("Jwt:Authority", refusal.Message, StringComparison.Ordinal);
+    }
 }

@@ -69,6 +69,26 @@ public sealed class AddressBudgetShould(StackFixture stack) : OwnAcademiesTest(s
         Assert.Contains(HttpStatusCode.TooManyRequests, oneClient);
     }
 
+    /// <summary>
+    /// Behind two known proxies the API still reads one hop (ForwardLimit 1): the address the last proxy saw,
+    /// here the other proxy, is charged, not the client the first one names.
+    /// </summary>
+    [Fact]
+    public async Task ChargeOnlyTheLastForwardedHop()
+    {
+        const string innerProxy = "203.0.113.9";
+        await using var api = LimitedApi.Create(Stack, address: (1, 3), settings: new Dictionary<string, string>
+        {
+            ["ForwardedHeaders:KnownProxies:0"] = LimitedApi.DefaultCaller,
+            ["ForwardedHeaders:KnownProxies:1"] = innerProxy,
+        });
+        using var client = api.CreateClient();
+
+        var statuses = await StatusesAsync(client, LimitedApi.DefaultCaller, 6, forwardedFor: i => $"192.0.2.{i}, {innerProxy}");
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
     [Fact]
     public async Task RefuseAnAddressThatMintsTooManyDevelopmentTokens()
     {
@@ -84,6 +104,31 @@ public sealed class AddressBudgetShould(StackFixture stack) : OwnAcademiesTest(s
 
         Assert.Equal(HttpStatusCode.OK, statuses[0]);
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
+    /// <summary>Six callers from one address, or one caller from each of six: the refusals of the budget that ran out.</summary>
+    [Theory]
+    [InlineData("address_rate_limited", "strangers_rate_limited")]
+    [InlineData("strangers_rate_limited", "address_rate_limited")]
+    public async Task CountEachRefusalUnderTheBudgetThatRanOut(string reason, string otherReason)
+    {
+        var fromOneAddress = reason == "address_rate_limited";
+        await using var api = fromOneAddress
+            ? LimitedApi.Create(Stack, address: (1, 3))
+            : LimitedApi.Create(Stack, strangers: (1, 3));
+        using var client = api.CreateClient();
+        using var rejections = new RejectionCounter();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 1; i <= 6; i++)
+        {
+            statuses.AddRange(await StatusesAsync(client, fromOneAddress ? LimitedApi.DefaultCaller : $"198.51.100.{i}", 1));
+        }
+
+        var refused = statuses.Count(status => status == HttpStatusCode.TooManyRequests);
+        Assert.True(refused > 0, $"Nothing was refused: {string.Join(", ", statuses)}.");
+        Assert.Equal(refused, rejections.Count(reason));
+        Assert.Equal(0, rejections.Count(otherReason));
     }
 
     private async Task<HttpStatusCode[]> StatusesAsync(HttpClient client, string peer, int count, Func<int, string>? forwardedFor = null)

@@ -121,6 +121,37 @@ public sealed class MembersBudgetShould(StackFixture stack) : OwnAcademiesTest(s
         }
     }
 
+    /// <summary>
+    /// Budgets are kept by each process (docs/deploying.md): an academy that has spent its members' budget on one
+    /// API process is still served in full by another, so N replicas let it through about N times the burst.
+    /// </summary>
+    [Fact]
+    public async Task KeepABudgetOfItsOwnInEachProcess()
+    {
+        await using var first = LimitedApi.Create(Stack, members: (1, 3));
+        await using var second = LimitedApi.Create(Stack, members: (1, 3));
+        using var firstClient = first.CreateClient();
+        using var secondClient = second.CreateClient();
+
+        var onFirst = await MemberStatusesAsync(firstClient, 6);
+        var onSecond = await MemberStatusesAsync(secondClient, 3);
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, onFirst);
+        Assert.All(onSecond, status => Assert.Equal(HttpStatusCode.OK, status));
+    }
+
+    private async Task<List<HttpStatusCode>> MemberStatusesAsync(HttpClient client, int count)
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < count; i++)
+        {
+            using var response = await client.SendAsync(Alpha, HttpMethod.Get, "/students?pageSize=1");
+            statuses.Add(response.StatusCode);
+        }
+
+        return statuses;
+    }
+
     private HttpRequestMessage FloodRequest(string flood, int i) => flood switch
     {
         "anonymous" => ApiRequests.To(Alpha.Host, HttpMethod.Get, "/students?pageSize=1"),

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 using TatamiTech.IntegrationTests.Infrastructure;
 
@@ -51,6 +52,32 @@ public sealed class DirectoryFollowingShould(StackFixture stack)
 
         await Propagation.OnEveryApiReplicaAsync(stack, async api =>
             await StatusAsync(api, academy.Host, academy) == HttpStatusCode.NotFound);
+    }
+
+    /// <summary>
+    /// A process that hears no announcement (the in-process API has no listener) still catches up at its next
+    /// whole read of the directory: the reload interval bounds how long a missed change goes on being served.
+    /// </summary>
+    [Fact]
+    public async Task RefuseASuspendedAcademyWithinTheReloadIntervalWithoutListening()
+    {
+        var interval = TimeSpan.FromSeconds(2);
+        var academy = await stack.CreateServedAcademyAsync("unheard");
+        await using var api = new InProcessApi(stack, settings: new Dictionary<string, string>
+        {
+            ["Tenancy:DirectoryReloadInterval"] = interval.ToString(),
+        });
+        using var client = api.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, academy.Host, academy));
+
+        await ExecuteAsync("UPDATE tenants SET status = 'suspended' WHERE id = $1", academy.Id);
+
+        var clock = Stopwatch.StartNew();
+        while (await StatusAsync(client, academy.Host, academy) != HttpStatusCode.Forbidden)
+        {
+            Assert.True(clock.Elapsed < interval + TimeSpan.FromSeconds(1), $"Still served {clock.Elapsed.TotalSeconds:0.0} s after.");
+            await Task.Delay(50);
+        }
     }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient api, string host, TestTenant tokenOf)

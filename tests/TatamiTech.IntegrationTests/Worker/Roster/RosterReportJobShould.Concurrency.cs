@@ -20,7 +20,7 @@ public partial class RosterReportJobShould
 
         // Each academy's insert is held for a moment, so the statements that overlap are there to be counted.
         await using var hold = await SlowInserts.InstallAsync(stack.OwnerConnectionString, [.. tenants.Select(t => t.Id)]);
-        var run = NewHost(tenants, maxInFlight: 2).Services.GetRequiredService<RosterReportJob>()
+        var run = NewHost(tenants.Select(t => t.Info), maxInFlight: 2).Services.GetRequiredService<RosterReportJob>()
             .RunAsync(refresh: false, CancellationToken.None);
         var mostAtOnce = await hold.CountHeldUntilAsync(run);
 

@@ -23,7 +23,7 @@ public partial class RosterReportJobShould
         // there: a real connection lost mid-transaction, with the report written but not committed.
         var cut = tenants[1];
         await using var kill = await KillAfterInsert.InstallAsync(stack.OwnerConnectionString, cut.Id);
-        var first = await NewHost(tenants).Services.GetRequiredService<RosterReportJob>()
+        var first = await NewHost(tenants.Select(t => t.Info)).Services.GetRequiredService<RosterReportJob>()
             .RunAsync(refresh: false, CancellationToken.None);
         await kill.Completion;
 
@@ -46,7 +46,8 @@ public partial class RosterReportJobShould
             tenants.Select(t => t == cut ? cutRows : 1L),
             await Task.WhenAll(tenants.Select(CountReportRowsAsync)));
 
-        var next = await NewHost(tenants).Services.GetRequiredService<RosterReportJob>().RunAsync(refresh: false, CancellationToken.None);
+        var next = await NewHost(tenants.Select(t => t.Info)).Services.GetRequiredService<RosterReportJob>()
+            .RunAsync(refresh: false, CancellationToken.None);
 
         Assert.Equal(cutRows == 0 ? RosterOutcome.Written : RosterOutcome.AlreadyDone, OutcomeOf(next, cut));
         Assert.All(tenants.Where(t => t != cut), t => Assert.Equal(RosterOutcome.AlreadyDone, OutcomeOf(next, t)));

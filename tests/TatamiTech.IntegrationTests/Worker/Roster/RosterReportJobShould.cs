@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -85,6 +86,23 @@ public partial class RosterReportJobShould(StackFixture stack) : IDisposable
         Assert.Equal(1, await CountReportRowsAsync(tenant));
     }
 
+    [SkippableFact]
+    public async Task CountASuspendedAcademyAsSkipped()
+    {
+        stack.SkipUnlessStarted();
+        var suspended = await TenantWithStudentsAsync("skipped", "white");
+        var active = await TenantWithStudentsAsync("counted", "white");
+        var job = NewHost([suspended.Info with { Suspended = true }, active.Info]).Services.GetRequiredService<RosterReportJob>();
+        using var skipped = new CounterTotal("tatamitech.roster.tenants_skipped");
+
+        var result = await job.RunAsync(refresh: false, CancellationToken.None);
+
+        Assert.Equal(RosterOutcome.Suspended, OutcomeOf(result, suspended));
+        Assert.Equal(RosterOutcome.Written, OutcomeOf(result, active));
+        Assert.Equal(1, skipped.Total);
+        Assert.Null(await FindReportAsync(suspended));
+    }
+
     public void Dispose()
     {
         foreach (var host in _hosts)
@@ -95,9 +113,9 @@ public partial class RosterReportJobShould(StackFixture stack) : IDisposable
 
     private RosterReportJob NewJob() => NewHost().Services.GetRequiredService<RosterReportJob>();
 
-    /// <param name="only">Academies the job sees (default: the whole directory).</param>
+    /// <param name="only">Academies the job sees, as the directory lists them (default: the whole directory).</param>
     /// <param name="maxInFlight">Worker:Roster:MaxAcademiesInFlight (default: the option's own).</param>
-    private IHost NewHost(IReadOnlyList<TestTenant>? only = null, int? maxInFlight = null)
+    private IHost NewHost(IEnumerable<TenantInfo>? only = null, int? maxInFlight = null)
     {
         var host = RuntimeHost.Build(stack, configure: builder =>
         {
@@ -110,7 +128,7 @@ public partial class RosterReportJobShould(StackFixture stack) : IDisposable
             builder.AddRosterReports(schedule: false);
             if (only is not null)
             {
-                builder.Services.AddSingleton<ITenantDirectory>(new OnlyTheseAcademies([.. only.Select(t => t.Info)]));
+                builder.Services.AddSingleton<ITenantDirectory>(new OnlyTheseAcademies([.. only]));
             }
         });
         _hosts.Add(host);
@@ -194,6 +212,30 @@ public partial class RosterReportJobShould(StackFixture stack) : IDisposable
 
     private static RosterOutcome OutcomeOf(RosterRunResult result, TestTenant tenant) =>
         Assert.Single(result.Tenants, t => t.Tenant == tenant.Slug).Outcome;
+
+    /// <summary>What the Worker's roster counter of that name (a static meter) adds up to while it listens.</summary>
+    private sealed class CounterTotal : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _total;
+
+        public CounterTotal(string instrument)
+        {
+            _listener.InstrumentPublished = (published, listener) =>
+            {
+                if (published.Meter.Name == "TatamiTech.Worker.Roster" && published.Name == instrument)
+                {
+                    listener.EnableMeasurementEvents(published);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
+            _listener.Start();
+        }
+
+        public long Total => Interlocked.Read(ref _total);
+
+        public void Dispose() => _listener.Dispose();
+    }
 
     private sealed class OnlyTheseAcademies(IReadOnlyList<TenantInfo> tenants) : ITenantDirectory
     {

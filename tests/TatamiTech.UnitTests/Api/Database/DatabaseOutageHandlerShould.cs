@@ -1,5 +1,9 @@
 using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using TatamiTech.Api.Database;
 
@@ -41,6 +45,26 @@ public sealed class DatabaseOutageHandlerShould
     [MemberData(nameof(NotOutages))]
     public void LeaveToTheDefaultHandler(string what, Exception exception) =>
         Assert.False(DatabaseOutageHandler.IsOutage(exception), what);
+
+    /// <summary>The documented wait, written out rather than read from the handler's constant.</summary>
+    [Fact]
+    public async Task AskTheCallerToRetryInFiveSeconds()
+    {
+        await using var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Response.Body = new MemoryStream();
+        var handler = new DatabaseOutageHandler(
+            services.GetRequiredService<IProblemDetailsService>(), NullLogger<DatabaseOutageHandler>.Instance);
+
+        var handled = await handler.TryHandleAsync(context, Postgres(PostgresErrorCodes.CannotConnectNow), CancellationToken.None);
+
+        Assert.True(handled);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+        Assert.Equal("5", context.Response.Headers.RetryAfter.ToString());
+        context.Response.Body.Position = 0;
+        var problem = await JsonSerializer.DeserializeAsync<JsonElement>(context.Response.Body);
+        Assert.Contains("Retry in 5 seconds", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
 
     private static PostgresException Postgres(string sqlState) => new("message", "ERROR", "ERROR", sqlState);
 }
