@@ -116,7 +116,7 @@ public sealed class SchemaConformanceShould(StackFixture stack)
             [
                 $"{schema}.ledger: {rule}, tenant_id must be uuid like every other tenant table's (colocation), not text",
                 $"{schema}.ledger: {rule}, needs a primary key (replica identity)",
-                $"{schema}.subscriptions: {rule}, foreign key subscription_plan may reference only tenant tables or tenants, " +
+                $"{schema}.subscriptions: {rule}, foreign key subscription_plan may reference only tenant or reference tables, " +
                     $"not {schema}.plans (it would stay on the coordinator)",
                 $"{schema}.local_notes: {rule}, foreign key note_subscription of a table without tenant_id " +
                     $"may not reference the tenant table {schema}.subscriptions",

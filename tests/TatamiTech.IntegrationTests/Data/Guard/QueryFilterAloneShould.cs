@@ -69,6 +69,14 @@ public sealed class QueryFilterAloneShould(StackFixture stack) : IAsyncLifetime
                 SecretHash = [0],
                 Role = AcademyRoles.Coach,
             });
+            var account = db.Accounts.Add(new Account
+            {
+                Id = Guid.CreateVersion7(),
+                Email = $"filter{Guid.NewGuid():N}@example.com",
+                PasswordHash = "x",
+            }).Entity;
+            db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), AccountId = account.Id, Role = AcademyRoles.Coach });
+            db.RedeemedCodes.Add(new RedeemedCode { GrantId = Guid.NewGuid() });
             await db.SaveChangesAsync();
         }
     }

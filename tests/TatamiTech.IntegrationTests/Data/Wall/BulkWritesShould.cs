@@ -47,6 +47,10 @@ public class BulkWritesShould(StackFixture stack) : IAsyncLifetime
             VALUES ('{_alpha.Id}', gen_random_uuid(), current_date, 'UTC', now(), 2, 2, jsonb_build_object());
             INSERT INTO academy_clients (tenant_id, id, client_id, display_name, secret_hash, role)
             VALUES ('{_alpha.Id}', gen_random_uuid(), 'int_bulk', 'Bulk probe', '\x00', 'coach');
+            WITH account AS (INSERT INTO accounts (id, email, password_hash)
+                             VALUES (gen_random_uuid(), 'bulk' || gen_random_uuid() || '@example.com', 'x') RETURNING id)
+            INSERT INTO memberships (tenant_id, id, account_id, role) SELECT '{_alpha.Id}', gen_random_uuid(), id, 'coach' FROM account;
+            INSERT INTO redeemed_codes (tenant_id, grant_id) VALUES ('{_alpha.Id}', gen_random_uuid());
             """, connection);
         await command.ExecuteNonQueryAsync();
         _host = RuntimeHost.Build(stack);

@@ -37,6 +37,7 @@ public class EveryTenantTableShould(StackFixture stack) : OwnAcademiesTest(stack
         using var run = await Stack.RunRosterNowAsync();
         run.EnsureSuccessStatusCode();
         await Stack.RegisterClientAsync(Alpha);
+        await SignInAsync();
 
         await using var owner = await OpenAsync(Stack.OwnerConnectionString);
         foreach (var table in await TenantTablesAsync(owner))
@@ -49,6 +50,16 @@ public class EveryTenantTableShould(StackFixture stack) : OwnAcademiesTest(stack
                 ?? throw new InvalidOperationException($"{table}: alpha has no row; give it one in InitializeAsync.");
             _alphaRows[table] = JsonNode.Parse(row)!.AsObject();
         }
+    }
+
+    /// <summary>A member of alpha (a membership) who signs in through the code flow (a redeemed code).</summary>
+    private async Task SignInAsync()
+    {
+        var (email, password) = await CodeFlow.MemberAsync(Stack, Alpha, "coach");
+        var flow = new CodeFlow(Stack);
+        using var signedIn = await flow.SignInAsync(Alpha, Alpha, email, password);
+        using var redeemed = await flow.RedeemAsync(Alpha, CodeFlow.CodeOf(signedIn));
+        await IdentityRequests.AccessTokenOfAsync(redeemed);
     }
 
     [SkippableFact]

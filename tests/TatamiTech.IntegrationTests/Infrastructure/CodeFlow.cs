@@ -5,10 +5,9 @@ using Microsoft.AspNetCore.Identity;
 using Npgsql;
 using TatamiTech.Data.Identity;
 using TatamiTech.Data.Wall;
-using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.Names;
 
-namespace TatamiTech.IntegrationTests.Identity.SignIn;
+namespace TatamiTech.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// The authorization code flow with PKCE as an app runs it against the identity service on an academy's host: open the
