@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TatamiTech.Data;
+using TatamiTech.IntegrationTests.Infrastructure;
+using TatamiTech.MigrationService;
+using TatamiTech.Names;
+
+namespace TatamiTech.IntegrationTests.MigrationService;
+
+/// <summary>The migration service's work, as the AppHost wires it (in Development unless told), in this process.</summary>
+internal static class MigrationServiceHost
+{
+    /// <summary>One run against the owner's and the runtime role's connections; its log records go to <paramref name="logs"/>.</summary>
+    public static async Task RunAsync(
+        string ownerConnectionString,
+        string runtimeConnectionString,
+        string environment = "Development",
+        LogCaptureProcessor? logs = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment });
+        builder.Configuration[$"ConnectionStrings:{ConnectionNames.Runtime}"] = runtimeConnectionString;
+        builder.Configuration[$"ConnectionStrings:{ConnectionNames.Owner}"] = ownerConnectionString;
+        if (logs is not null)
+        {
+            builder.Logging.AddOpenTelemetry(o =>
+            {
+                o.IncludeFormattedMessage = true;
+                o.AddProcessor(logs);
+            });
+        }
+
+        builder.AddTatamiData();
+        using var migrations = builder.Build();
+        await migrations.MigrateDatabaseAsync();
+    }
+}
