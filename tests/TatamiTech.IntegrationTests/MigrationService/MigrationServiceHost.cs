@@ -17,6 +17,17 @@ internal static class MigrationServiceHost
         string environment = "Development",
         LogCaptureProcessor? logs = null)
     {
+        using var migrations = Build(ownerConnectionString, runtimeConnectionString, environment, logs);
+        await migrations.MigrateDatabaseAsync();
+    }
+
+    /// <summary>The migration service's host, not run yet.</summary>
+    public static IHost Build(
+        string ownerConnectionString,
+        string runtimeConnectionString,
+        string environment = "Development",
+        LogCaptureProcessor? logs = null)
+    {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment });
         builder.Configuration[$"ConnectionStrings:{ConnectionNames.Runtime}"] = runtimeConnectionString;
         builder.Configuration[$"ConnectionStrings:{ConnectionNames.Owner}"] = ownerConnectionString;
@@ -30,7 +41,6 @@ internal static class MigrationServiceHost
         }
 
         builder.AddTatamiData();
-        using var migrations = builder.Build();
-        await migrations.MigrateDatabaseAsync();
+        return builder.Build();
     }
 }
