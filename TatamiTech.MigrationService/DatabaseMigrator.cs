@@ -64,7 +64,7 @@ internal static partial class DatabaseMigrator
 
                 foreach (var (role, connection) in s_serviceRoles)
                 {
-                    await RoleLogin.EnableAsync(owner, role, configuration.GetConnectionString(connection), cancellationToken);
+                    await RoleLogin.EnableAsync(owner, role, configuration.GetConnectionString(connection), logger, cancellationToken);
                 }
 
                 await CitusDistribution.ApplyAsync(

@@ -10,14 +10,18 @@ namespace TatamiTech.IntegrationTests.MigrationService;
 /// <summary>The migration service's work, as the AppHost wires it (in Development unless told), in this process.</summary>
 internal static class MigrationServiceHost
 {
-    /// <summary>One run against the owner's and the runtime role's connections; its log records go to <paramref name="logs"/>.</summary>
+    /// <summary>
+    /// One run against the owner's and the runtime role's connections (and the platform role's, if given); its log
+    /// records go to <paramref name="logs"/>.
+    /// </summary>
     public static async Task RunAsync(
         string ownerConnectionString,
         string runtimeConnectionString,
         string environment = "Development",
-        LogCaptureProcessor? logs = null)
+        LogCaptureProcessor? logs = null,
+        string? platformConnectionString = null)
     {
-        using var migrations = Build(ownerConnectionString, runtimeConnectionString, environment, logs);
+        using var migrations = Build(ownerConnectionString, runtimeConnectionString, environment, logs, platformConnectionString);
         await migrations.MigrateDatabaseAsync();
     }
 
@@ -26,11 +30,13 @@ internal static class MigrationServiceHost
         string ownerConnectionString,
         string runtimeConnectionString,
         string environment = "Development",
-        LogCaptureProcessor? logs = null)
+        LogCaptureProcessor? logs = null,
+        string? platformConnectionString = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment });
         builder.Configuration[$"ConnectionStrings:{ConnectionNames.Runtime}"] = runtimeConnectionString;
         builder.Configuration[$"ConnectionStrings:{ConnectionNames.Owner}"] = ownerConnectionString;
+        builder.Configuration[$"ConnectionStrings:{ConnectionNames.Platform}"] = platformConnectionString;
         if (logs is not null)
         {
             builder.Logging.AddOpenTelemetry(o =>

@@ -1,5 +1,7 @@
 using Npgsql;
+using Aspire.Hosting.Testing;
 using TatamiTech.IntegrationTests.Infrastructure;
+using TatamiTech.Names;
 
 namespace TatamiTech.IntegrationTests.MigrationService;
 
@@ -14,6 +16,11 @@ internal sealed class ScratchDatabase(StackFixture stack) : IAsyncDisposable
     public string Owner => In(stack.OwnerConnectionString);
 
     public string Runtime => In(stack.RuntimeConnectionString);
+
+    /// <summary>The platform role's connection, as the stack hands it to the platform, on this database.</summary>
+    public async Task<string> PlatformAsync() =>
+        In(await stack.App.GetConnectionStringAsync(ResourceNames.PlatformDatabase)
+            ?? throw new InvalidOperationException("The platform's database connection has no connection string."));
 
     public async Task<List<string>> QueryAsync(string sql)
     {
