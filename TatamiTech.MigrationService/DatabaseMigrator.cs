@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,10 +26,10 @@ internal static partial class DatabaseMigrator
     ];
 
     /// <summary>
-    /// Brings the schema up to date as the database owner (<see cref="ConnectionNames.Owner"/>; one run at a time:
-    /// two runs started together can apply the same migration twice, docs/migrations.md), lets the runtime and platform roles log in
-    /// with the passwords of their connection strings, seeds the demo academies in Development, and checks that the
-    /// runtime role is one row-level security applies to.
+    /// Brings the schema up to date as the database owner (<see cref="ConnectionNames.Owner"/>), lets the runtime and
+    /// platform roles log in with the passwords of their connection strings, seeds the demo academies in Development,
+    /// and checks that the runtime role is one row-level security applies to. Runs started together take turns
+    /// (<see cref="MigrationLock"/>): the second finds the work done.
     /// </summary>
     public static async Task MigrateDatabaseAsync(this IHost app, CancellationToken cancellationToken = default)
     {
@@ -39,44 +41,68 @@ internal static partial class DatabaseMigrator
                 $"through TatamiTech.AppHost, or set {ConfigurationKeys.ConnectionString(ConnectionNames.Owner)} " +
                 "for the migration service.");
 
+        // The lock lives in the database it guards, so a database that does not exist yet is created first.
         var owner = await OpenOwnerAsync(ownerConnectionString, cancellationToken);
+        if (owner is null)
+        {
+            await CreateDatabaseAsync(ownerConnectionString, cancellationToken);
+            owner = await OpenOwnerAsync(ownerConnectionString, cancellationToken)
+                ?? throw new InvalidOperationException("The database does not exist after creating it.");
+        }
+
         try
         {
-            var pending = owner is null ? MigrationHistory.Known : await MigrationHistory.PendingAsync(owner, cancellationToken);
-            if (pending.Count > 0)
+            await using (await MigrationLock.AcquireAsync(owner, logger, cancellationToken))
             {
-                // EF Core decides again under its lock, and creates the database first where there is none yet.
-                await using var context = OwnerContext(ownerConnectionString);
-                await context.Database.MigrateAsync(cancellationToken);
-            }
+                var pending = await MigrationHistory.PendingAsync(owner, cancellationToken);
+                if (pending.Count > 0)
+                {
+                    await using var context = OwnerContext(ownerConnectionString);
+                    await context.Database.MigrateAsync(cancellationToken);
+                }
 
-            LogMigrated(logger, pending.Count);
+                LogMigrated(logger, pending.Count);
 
-            owner ??= await OpenOwnerAsync(ownerConnectionString, cancellationToken)
-                ?? throw new InvalidOperationException("The database does not exist after migrating.");
-            foreach (var (role, connection) in s_serviceRoles)
-            {
-                await RoleLogin.EnableAsync(owner, role, configuration.GetConnectionString(connection), cancellationToken);
-            }
+                foreach (var (role, connection) in s_serviceRoles)
+                {
+                    await RoleLogin.EnableAsync(owner, role, configuration.GetConnectionString(connection), logger, cancellationToken);
+                }
 
-            await CitusDistribution.ApplyAsync(
-                owner, [.. s_serviceRoles.Select(r => (r.Role, configuration.GetConnectionString(r.Connection)))], logger, cancellationToken);
+                await CitusDistribution.ApplyAsync(
+                    owner, [.. s_serviceRoles.Select(r => (r.Role, configuration.GetConnectionString(r.Connection)))], logger,
+                    cancellationToken);
 
-            if (app.Services.GetRequiredService<IHostEnvironment>().IsDevelopment())
-            {
-                await DevelopmentDataSeeder.SeedAsync(app.Services, owner, logger, cancellationToken);
-                await DemoMembers.SeedAsync(owner, configuration[DemoMembers.PasswordKey], logger, cancellationToken);
+                if (app.Services.GetRequiredService<IHostEnvironment>().IsDevelopment())
+                {
+                    await DevelopmentDataSeeder.SeedAsync(app.Services, owner, logger, cancellationToken);
+                    await DemoMembers.SeedAsync(owner, configuration[DemoMembers.PasswordKey], logger, cancellationToken);
+                }
             }
         }
         finally
         {
-            if (owner is not null)
-            {
-                await owner.DisposeAsync();
-            }
+            await owner.DisposeAsync();
         }
 
         await app.VerifyRuntimeRoleAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// EF Core's creation of the database (its template, collation and tablespace from the model); another run that
+    /// created it in the meantime is as good.
+    /// </summary>
+    private static async Task CreateDatabaseAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var context = OwnerContext(connectionString);
+        try
+        {
+            await context.GetService<IRelationalDatabaseCreator>().CreateAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Created by another run between this run's look and its CREATE DATABASE (EF Core ignores only the
+            // narrower race of two creations at once).
+        }
     }
 
     /// <summary>

@@ -8,8 +8,8 @@ namespace TatamiTech.MigrationService;
 
 /// <summary>
 /// Which of the migrations compiled into the data assembly the database has not applied, read without EF Core:
-/// a start with the schema current then builds no model (about a third of the process's run). Anything pending
-/// goes to EF Core's own <c>MigrateAsync</c>, which decides again, under its lock, what to apply.
+/// a start with the schema current then builds no model (about a third of the process's run). Read under the
+/// migration lock (<see cref="MigrationLock"/>); anything pending goes to EF Core's own <c>MigrateAsync</c>.
 /// </summary>
 internal static class MigrationHistory
 {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace TatamiTech.MigrationService;
@@ -7,10 +8,10 @@ namespace TatamiTech.MigrationService;
 /// the one the AppHost put in that role's connection string, so it is set here rather than written into a
 /// migration.
 /// </summary>
-internal static class RoleLogin
+internal static partial class RoleLogin
 {
     public static async Task EnableAsync(
-        NpgsqlConnection owner, string role, string? connectionString, CancellationToken cancellationToken)
+        NpgsqlConnection owner, string role, string? connectionString, ILogger logger, CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnectionStringBuilder(connectionString);
         if (connection.Username != role || string.IsNullOrEmpty(connection.Password))
@@ -25,6 +26,37 @@ internal static class RoleLogin
         var verifier = ScramVerifier.Compute(connection.Password);
         var quotedRole = "\"" + role.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
         await using var command = new NpgsqlCommand($"ALTER ROLE {quotedRole} LOGIN PASSWORD '{verifier}'", owner);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // An owner without CREATEROLE (a managed server's usual grant) may alter no role but its own. An operator
+            // who created the role with its login and password has done this step; a role that cannot log in is
+            // one nobody has, and the services would fail on it later with less to go on.
+            if (!await CanLogInAsync(owner, role, cancellationToken))
+            {
+                throw new InvalidOperationException(
+                    $"Role '{role}' cannot log in, and the owner '{owner.UserName}' may not let it (no CREATEROLE). Create " +
+                    $"the role WITH LOGIN and the password of its connection string, or grant the owner CREATEROLE.", ex);
+            }
+
+            LogLeftAlone(logger, role);
+        }
     }
+
+    private static async Task<bool> CanLogInAsync(NpgsqlConnection owner, string role, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT rolcanlogin FROM pg_roles WHERE rolname = $1", owner)
+        {
+            Parameters = { new NpgsqlParameter<string> { TypedValue = role } },
+        };
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Role {Role} logs in as its creator made it: the owner may not alter roles (no CREATEROLE)")]
+    private static partial void LogLeftAlone(ILogger logger, string role);
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using TatamiTech.Names;
 
 namespace TatamiTech.IntegrationTests.Hosting;
 
@@ -51,6 +53,21 @@ public sealed class PostgresModeShould
         var error = await Assert.ThrowsAnyAsync<Exception>(() => CreateAsync(["--Postgres:Mode=cloud"], timeout.Token));
 
         Assert.Contains("use auto, container, local, citus or external", Flatten(error));
+    }
+
+    [Theory]
+    [InlineData(true, typeof(PostgresServerResource))]
+    [InlineData(false, typeof(LocalPostgresServerResource))]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task ChooseTheContainerInAutoModeOnlyWhenTheEngineAnswers(bool engineAnswers, Type server)
+    {
+        using var docker = new FakeContainerRuntime(engineAnswers);
+        using var timeout = new CancellationTokenSource(s_timeout);
+
+        await using var builder = await CreateAsync(["--Postgres:Mode=auto", $"--ASPIRE_CONTAINER_RUNTIME={docker.Path}"], timeout.Token);
+
+        Assert.IsType(server, builder.Resources.Single(r => r.Name == ResourceNames.Postgres));
+        Assert.Equal(["info --format {{.ServerVersion}}"], docker.Calls);
     }
 
     private static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string[] args, CancellationToken cancellationToken) =>

@@ -198,6 +198,32 @@ public sealed partial class PublishedModelShould
         Assert.Contains($"Postgres:Mode={mode} cannot be published", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task PublishWithoutAskingAContainerEngine()
+    {
+        // A client whose engine never answers, under the name Aspire and the AppHost call, and no engine socket.
+        using var docker = new FakeContainerRuntime(engineAnswers: false);
+        var output = Path.Combine(Path.GetTempPath(), $"tatamitech-manifest-{Guid.NewGuid():N}");
+        try
+        {
+            var (exitCode, log) = await RunPublisherAsync(
+                "container", Path.Combine(output, "aspire-manifest.json"),
+                new() { ["ASPIRE_CONTAINER_RUNTIME"] = docker.Path, ["DOCKER_HOST"] = "unix:///nonexistent/docker.sock" });
+
+            Assert.True(exitCode == 0, $"Publishing failed ({exitCode}): {log}");
+            Assert.True(File.Exists(Path.Combine(output, "aspire-manifest.json")));
+            Assert.Empty(docker.Calls);
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
+        }
+    }
+
     /// <summary>The manifest of a Postgres mode, published once for all the tests that read it.</summary>
     private static Task<JsonElement> PublishAsync(string mode) =>
         s_published.GetOrAdd(mode, m => new Lazy<Task<JsonElement>>(() => WriteManifestAsync(m))).Value;
@@ -220,7 +246,8 @@ public sealed partial class PublishedModelShould
     }
 
     /// <summary>The README's publish command for a Postgres mode: its exit code and everything it wrote.</summary>
-    private static async Task<(int ExitCode, string Output)> RunPublisherAsync(string mode, string output)
+    private static async Task<(int ExitCode, string Output)> RunPublisherAsync(
+        string mode, string output, Dictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -232,6 +259,11 @@ public sealed partial class PublishedModelShould
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment ?? [])
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var log = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();

@@ -6,7 +6,11 @@ using OpenTelemetry.Logs;
 namespace TatamiTech.IntegrationTests.Infrastructure;
 
 /// <summary>A log record as the OTLP exporter would see it: level, category, message and attributes (scopes included).</summary>
-public sealed record CapturedLog(LogLevel Level, string Category, string Message, IReadOnlyDictionary<string, string?> Attributes);
+public sealed record CapturedLog(LogLevel Level, string Category, string Message, IReadOnlyDictionary<string, string?> Attributes)
+{
+    /// <summary>The exception logged with the record, as text (type, message, inner exceptions, stack).</summary>
+    public string? Exception { get; init; }
+}
 
 /// <summary>Copies each record when it is emitted: records are pooled and must not be kept.</summary>
 public sealed class LogCaptureProcessor : BaseProcessor<LogRecord>
@@ -30,6 +34,9 @@ public sealed class LogCaptureProcessor : BaseProcessor<LogRecord>
         }, attributes);
 
         Records.Enqueue(new CapturedLog(
-            data.LogLevel, data.CategoryName ?? string.Empty, data.FormattedMessage ?? string.Empty, attributes));
+            data.LogLevel, data.CategoryName ?? string.Empty, data.FormattedMessage ?? string.Empty, attributes)
+        {
+            Exception = data.Exception?.ToString(),
+        });
     }
 }

@@ -1,10 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using TatamiTech.Data;
 using TatamiTech.IntegrationTests.Infrastructure;
 using TatamiTech.MigrationService;
 using TatamiTech.MigrationService.Seeding;
-using TatamiTech.Names;
 
 namespace TatamiTech.IntegrationTests.MigrationService;
 
@@ -83,7 +81,7 @@ public sealed class DatabaseMigratorShould(StackFixture stack)
             "WHERE slug IN ('goldentiger', 'ironcrane') ORDER BY slug");
 
         // A second run of the migration service, as the AppHost wires it, runs the seeder again.
-        await RunMigrationServiceAsync(stack.OwnerConnectionString, stack.RuntimeConnectionString);
+        await MigrationServiceHost.RunAsync(stack.OwnerConnectionString, stack.RuntimeConnectionString);
 
         var after = await QueryAsync(
             "SELECT slug || ':' || (SELECT count(*) FROM students s WHERE s.tenant_id = t.id) FROM tenants t " +
@@ -102,7 +100,7 @@ public sealed class DatabaseMigratorShould(StackFixture stack)
         const string Deleted = "omar.haddad@example.com";
         try
         {
-            await RunMigrationServiceAsync(owner, runtime);
+            await MigrationServiceHost.RunAsync(owner, runtime);
             Assert.Equal(MigrationHistory.Known, await QueryAsync(AppliedMigrations, owner));
             var seeded = await QueryAsync(goldenTigerStudents, owner);
             var demo = DemoAcademies.All.Single(academy => academy.Tenant == DemoAcademies.GoldenTiger).Students;
@@ -111,7 +109,7 @@ public sealed class DatabaseMigratorShould(StackFixture stack)
             // A developer deletes a demo student; the next start does not bring it back.
             Assert.Equal(["1"], await QueryAsync(
                 $"WITH gone AS (DELETE FROM students WHERE email = '{Deleted}' RETURNING 1) SELECT count(*)::text FROM gone", owner));
-            await RunMigrationServiceAsync(owner, runtime);
+            await MigrationServiceHost.RunAsync(owner, runtime);
 
             Assert.Equal(seeded.Where(email => email != Deleted), await QueryAsync(goldenTigerStudents, owner));
         }
@@ -131,7 +129,7 @@ public sealed class DatabaseMigratorShould(StackFixture stack)
         var runtime = new NpgsqlConnectionStringBuilder(stack.RuntimeConnectionString) { Database = name }.ConnectionString;
         try
         {
-            await RunMigrationServiceAsync(owner, runtime, Environments.Production);
+            await MigrationServiceHost.RunAsync(owner, runtime, Environments.Production);
 
             Assert.Equal(MigrationHistory.Known, await QueryAsync(AppliedMigrations, owner));
             Assert.Equal(["0"], await QueryAsync("SELECT count(*)::text FROM tenants", owner));
@@ -142,18 +140,6 @@ public sealed class DatabaseMigratorShould(StackFixture stack)
             NpgsqlConnection.ClearPool(new NpgsqlConnection(runtime));
             await QueryAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", stack.OwnerConnectionString);
         }
-    }
-
-    /// <summary>The migration service's work, as the AppHost wires it (in Development unless told), in this process.</summary>
-    private static async Task RunMigrationServiceAsync(
-        string ownerConnectionString, string runtimeConnectionString, string environment = "Development")
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment });
-        builder.Configuration[$"ConnectionStrings:{ConnectionNames.Runtime}"] = runtimeConnectionString;
-        builder.Configuration[$"ConnectionStrings:{ConnectionNames.Owner}"] = ownerConnectionString;
-        builder.AddTatamiData();
-        using var migrations = builder.Build();
-        await migrations.MigrateDatabaseAsync();
     }
 
     private Task<List<string>> QueryAsync(string sql) => QueryAsync(sql, stack.OwnerConnectionString);
