@@ -40,7 +40,7 @@ internal sealed class RedeemedCodeConfiguration : IEntityTypeConfiguration<Redee
 {
     public void Configure(EntityTypeBuilder<RedeemedCode> builder)
     {
-        builder.HasKey(c => new { c.TenantId, c.GrantId });
+        builder.HasKey(c => new { c.TenantId, c.Id });
         builder.Property(c => c.RedeemedAt).HasDefaultValueSql("now()");
         builder.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -8,8 +8,8 @@ public sealed class RedeemedCode : ITenantOwned
 {
     public Guid TenantId { get; internal set; }
 
-    /// <summary>The grant id the code carries.</summary>
-    public Guid GrantId { get; set; }
+    /// <summary>The grant id the code carries: the row's id, like every tenant table's.</summary>
+    public Guid Id { get; set; }
 
     public DateTimeOffset RedeemedAt { get; set; }
 }

@@ -168,9 +168,9 @@ namespace TatamiTech.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("tenant_id");
 
-                    b.Property<Guid>("GrantId")
+                    b.Property<Guid>("Id")
                         .HasColumnType("uuid")
-                        .HasColumnName("grant_id");
+                        .HasColumnName("id");
 
                     b.Property<DateTimeOffset>("RedeemedAt")
                         .ValueGeneratedOnAdd()
@@ -178,7 +178,7 @@ namespace TatamiTech.Data.Migrations
                         .HasColumnName("redeemed_at")
                         .HasDefaultValueSql("now()");
 
-                    b.HasKey("TenantId", "GrantId")
+                    b.HasKey("TenantId", "Id")
                         .HasName("pk_redeemed_codes");
 
                     b.ToTable("redeemed_codes", (string)null);

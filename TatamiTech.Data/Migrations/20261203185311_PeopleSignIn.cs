@@ -35,12 +35,12 @@ namespace TatamiTech.Data.Migrations
                 columns: table => new
                 {
                     tenant_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    grant_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
                     redeemed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false, defaultValueSql: "now()")
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_redeemed_codes", x => new { x.tenant_id, x.grant_id });
+                    table.PrimaryKey("pk_redeemed_codes", x => new { x.tenant_id, x.id });
                     table.ForeignKey(
                         name: "fk_redeemed_codes_tenants_tenant_id",
                         column: x => x.tenant_id,

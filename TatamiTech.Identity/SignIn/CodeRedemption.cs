@@ -37,7 +37,7 @@ internal sealed class CodeRedemption(TatamiDbContext db, ITenantContext tenants,
             return;
         }
 
-        db.RedeemedCodes.Add(new RedeemedCode { GrantId = grant });
+        db.RedeemedCodes.Add(new RedeemedCode { Id = grant });
         try
         {
             await db.SaveChangesAsync(context.CancellationToken);

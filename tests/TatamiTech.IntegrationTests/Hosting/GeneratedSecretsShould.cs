@@ -32,8 +32,9 @@ public sealed class GeneratedSecretsShould
 
             Assert.Equal(
                 [
-                    ResourceNames.JwtSigningKey, ResourceNames.PlatformSigningKey, ResourceNames.PlatformRolePassword,
-                    ResourceNames.RuntimeRolePassword, ResourceNames.WorkerRunKey,
+                    ResourceNames.DemoMemberPassword, ResourceNames.IdentityEncryptionKey, ResourceNames.IdentitySigningKey,
+                    ResourceNames.JwtSigningKey, ResourceNames.PlatformSigningKey, ResourceNames.IdentityRolePassword,
+                    ResourceNames.PlatformRolePassword, ResourceNames.RuntimeRolePassword, ResourceNames.WorkerRunKey,
                 ],
                 first.Keys.Order(StringComparer.Ordinal));
             Assert.All(first, secret =>

@@ -76,7 +76,7 @@ public sealed class QueryFilterAloneShould(StackFixture stack) : IAsyncLifetime
                 PasswordHash = "x",
             }).Entity;
             db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), AccountId = account.Id, Role = AcademyRoles.Coach });
-            db.RedeemedCodes.Add(new RedeemedCode { GrantId = Guid.NewGuid() });
+            db.RedeemedCodes.Add(new RedeemedCode { Id = Guid.NewGuid() });
             await db.SaveChangesAsync();
         }
     }

@@ -50,7 +50,7 @@ public class BulkWritesShould(StackFixture stack) : IAsyncLifetime
             WITH account AS (INSERT INTO accounts (id, email, password_hash)
                              VALUES (gen_random_uuid(), 'bulk' || gen_random_uuid() || '@example.com', 'x') RETURNING id)
             INSERT INTO memberships (tenant_id, id, account_id, role) SELECT '{_alpha.Id}', gen_random_uuid(), id, 'coach' FROM account;
-            INSERT INTO redeemed_codes (tenant_id, grant_id) VALUES ('{_alpha.Id}', gen_random_uuid());
+            INSERT INTO redeemed_codes (tenant_id, id) VALUES ('{_alpha.Id}', gen_random_uuid());
             """, connection);
         await command.ExecuteNonQueryAsync();
         _host = RuntimeHost.Build(stack);
