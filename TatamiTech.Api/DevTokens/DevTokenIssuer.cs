@@ -10,6 +10,12 @@ public sealed class DevTokenIssuer(IOptions<JwtOptions> options, TimeProvider cl
 {
     private readonly DevelopmentTokenWriter _writer = new(options, clock);
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(TenantInfo tenant, string subject, TimeSpan lifetime) =>
-        _writer.Write([new Claim(TatamiClaims.Subject, subject), new Claim(TatamiClaims.TenantId, tenant.Id.ToString())], lifetime);
+    public (string Token, DateTimeOffset ExpiresAt) Issue(TenantInfo tenant, string subject, string role, TimeSpan lifetime) =>
+        _writer.Write(
+            [
+                new Claim(TatamiClaims.Subject, subject),
+                new Claim(TatamiClaims.TenantId, tenant.Id.ToString()),
+                new Claim(TatamiClaims.Role, role),
+            ],
+            lifetime);
 }

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TatamiTech.Names;
-using TatamiTech.Tenancy.AspNetCore.Authentication;
 using TatamiTech.Tenancy;
+using TatamiTech.Tenancy.AspNetCore.Authentication;
 
 namespace TatamiTech.Api.DevTokens;
 
@@ -59,14 +59,20 @@ public static class DevTokensApi
             errors["lifetimeMinutes"] = [$"Must be between 1 and {MaxLifetimeMinutes}."];
         }
 
+        var role = request?.Role ?? AcademyRoles.Owner;
+        if (!AcademyRoles.IsKnown(role))
+        {
+            errors["role"] = [$"One of: {string.Join(", ", AcademyRoles.All)}."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         var tenant = tenantContext.Required;
-        var (token, expiresAt) = issuer.Issue(tenant, subject, TimeSpan.FromMinutes(minutes));
-        return TypedResults.Ok(new DevTokenResponse(token, "Bearer", tenant.Slug, subject, expiresAt));
+        var (token, expiresAt) = issuer.Issue(tenant, subject, role, TimeSpan.FromMinutes(minutes));
+        return TypedResults.Ok(new DevTokenResponse(token, "Bearer", tenant.Slug, subject, role, expiresAt));
     }
 
     /// <summary>
@@ -76,6 +82,6 @@ public static class DevTokensApi
     public static string? TokenForReferencePage(HttpContext context) =>
         context.RequestServices.GetService<DevTokenIssuer>() is { } issuer
         && context.RequestServices.GetRequiredService<ITenantContext>().Current is { } tenant
-            ? issuer.Issue(tenant, DefaultSubject, s_referencePageLifetime).Token
+            ? issuer.Issue(tenant, DefaultSubject, AcademyRoles.Owner, s_referencePageLifetime).Token
             : null;
 }

@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TatamiTech.Data;
 using TatamiTech.Data.Promotions;
+using TatamiTech.Names;
+using TatamiTech.Tenancy.AspNetCore.Authorization;
 
 namespace TatamiTech.Api.Promotions;
 
@@ -17,8 +19,10 @@ public static class PromotionsApi
     {
         var promotions = app.MapGroup("/students/{studentId:guid}/promotions").WithTags("Promotions");
 
-        promotions.MapGet("/", ListPromotions).WithName("ListPromotions").WithSummary("A student's belt history, oldest first.");
-        promotions.MapPost("/", PromoteStudent).WithName("PromoteStudent").WithSummary("Promotes a student to another belt.");
+        promotions.MapGet("/", ListPromotions).WithName("ListPromotions").ForAcademyRoles(AcademyRoles.Staff)
+            .WithSummary("A student's belt history, oldest first.");
+        promotions.MapPost("/", PromoteStudent).WithName("PromoteStudent").ForAcademyRoles(AcademyRoles.Owner, AcademyRoles.Coach)
+            .WithSummary("Promotes a student to another belt.");
 
         return app;
     }

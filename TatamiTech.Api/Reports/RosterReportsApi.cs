@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TatamiTech.Data;
+using TatamiTech.Names;
+using TatamiTech.Tenancy.AspNetCore.Authorization;
 
 namespace TatamiTech.Api.Reports;
 
@@ -11,7 +13,8 @@ public static class RosterReportsApi
 
     public static IEndpointRouteBuilder MapRosterReportsApi(this IEndpointRouteBuilder app)
     {
-        var reports = app.MapGroup("/reports/roster").WithTags("Reports");
+        // The academy's figures are the owner's.
+        var reports = app.MapGroup("/reports/roster").WithTags("Reports").ForAcademyRoles(AcademyRoles.Owner);
 
         reports.MapGet("/latest", GetLatest).WithName("GetLatestRosterReport").WithSummary("The newest roster report.");
         reports.MapGet("/", ListInRange).WithName("ListRosterReports")

@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TatamiTech.Data;
 using TatamiTech.Data.Students;
+using TatamiTech.Names;
 using TatamiTech.ServiceDefaults.Paging;
+using TatamiTech.Tenancy.AspNetCore.Authorization;
 
 namespace TatamiTech.Api.Students;
 
@@ -18,14 +20,19 @@ public static class StudentsApi
     {
         var students = app.MapGroup("/students").WithTags("Students");
 
-        students.MapGet("/", ListStudents).WithName("ListStudents")
+        students.MapGet("/", ListStudents).WithName("ListStudents").ForAcademyRoles(AcademyRoles.Staff)
             .WithSummary("The academy's students, by last name, a page at a time; q searches names and emails.");
-        students.MapGet("/{id:guid}", GetStudent).WithName("GetStudent").WithSummary("One student of the academy.");
-        students.MapPost("/", CreateStudent).WithName("CreateStudent").ProducesProblem(StatusCodes.Status409Conflict)
+        students.MapGet("/{id:guid}", GetStudent).WithName("GetStudent").ForAcademyRoles(AcademyRoles.Staff)
+            .WithSummary("One student of the academy.");
+        students.MapPost("/", CreateStudent).WithName("CreateStudent").ForAcademyRoles(AcademyRoles.Staff)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Enrolls a student; an email is used once per academy (409).");
-        students.MapPut("/{id:guid}", UpdateStudent).WithName("UpdateStudent").ProducesProblem(StatusCodes.Status409Conflict)
+        students.MapPut("/{id:guid}", UpdateStudent).WithName("UpdateStudent").ForAcademyRoles(AcademyRoles.Staff)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Replaces a student's details.");
-        students.MapDelete("/{id:guid}", DeleteStudent).WithName("DeleteStudent").WithSummary("Removes a student and its promotions.");
+        students.MapDelete("/{id:guid}", DeleteStudent).WithName("DeleteStudent")
+            .ForAcademyRoles(AcademyRoles.Owner, AcademyRoles.Coach)
+            .WithSummary("Removes a student and its promotions.");
 
         return app;
     }

@@ -1,3 +1,4 @@
+using TatamiTech.Names;
 namespace TatamiTech.Data.Identity;
 
 /// <summary>

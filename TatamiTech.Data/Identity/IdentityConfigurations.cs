@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using TatamiTech.Data.Tenants;
+using TatamiTech.Names;
 
 namespace TatamiTech.Data.Identity;
 

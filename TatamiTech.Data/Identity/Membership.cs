@@ -1,3 +1,4 @@
+using TatamiTech.Names;
 namespace TatamiTech.Data.Identity;
 
 /// <summary>A person's place in one academy, with the role their tokens of that academy carry.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TatamiTech.Data.Identity;
+using TatamiTech.Names;
 using TatamiTech.Platform.Academies;
 
 namespace TatamiTech.Platform.Clients;

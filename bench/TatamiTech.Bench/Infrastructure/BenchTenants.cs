@@ -85,7 +85,7 @@ internal static class BenchTenants
 
     public static string Host(TenantInfo tenant) => $"{tenant.Slug}.{RootDomain}";
 
-    public static string Token(TenantInfo tenant) => s_issuer.Issue(tenant, "bench", TimeSpan.FromHours(2)).Token;
+    public static string Token(TenantInfo tenant) => s_issuer.Issue(tenant, "bench", AcademyRoles.Owner, TimeSpan.FromHours(2)).Token;
 
     /// <summary>The API's environment: Production settings, this cluster as the runtime role, the bench's signing key.</summary>
     public static Dictionary<string, string> ApiEnvironment(BenchPostgres postgres, string database = "tatamidb") => new()

@@ -60,6 +60,18 @@ public sealed class DashboardShould(StackFixture stack)
     }
 
     [Fact]
+    public async Task MintATokenOfTheChosenRole()
+    {
+        var result = await DevTokenAsync(DemoAcademySlugs.GoldenTiger, AcademyRoles.Student);
+
+        Assert.True(result.Success, result.Message);
+        var goldenTiger = TestTenant.From(DemoAcademies.GoldenTiger);
+        // Students are listed by the staff only: a student's token is refused there, by its role, not by its academy.
+        using var list = await stack.Api.SendAsync(goldenTiger.Host, HttpMethod.Get, "/students", result.Data?.Value);
+        await ProblemAssert.IsProblem(list, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task SayWhyWhenTheAcademyDoesNotExist()
     {
         var result = await DevTokenAsync("nosuchacademy");
@@ -69,7 +81,7 @@ public sealed class DashboardShould(StackFixture stack)
     }
 
     /// <summary>The command as the dashboard runs it: on one of the API's replicas, by that replica's id.</summary>
-    private async Task<ExecuteCommandResult> DevTokenAsync(string academy)
+    private async Task<ExecuteCommandResult> DevTokenAsync(string academy, string role = AcademyRoles.Owner)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var replica = await stack.App.ResourceNotifications.WaitForResourceAsync(
@@ -80,6 +92,7 @@ public sealed class DashboardShould(StackFixture stack)
             {
                 Name = "academy", Label = "Academy", InputType = InputType.Choice, Value = academy, AllowCustomChoice = true,
             },
+            new InteractionInput { Name = "role", Label = "Role", InputType = InputType.Choice, Value = role },
         ]));
     }
 }

@@ -8,7 +8,9 @@ namespace TatamiTech.IntegrationTests.Infrastructure;
 /// <summary>Tokens as an identity provider would issue them, and the ways they go wrong.</summary>
 public static class TestTokens
 {
-    public static string For(TestTenant tenant, string subject = "member") => Create(tenant.Id.ToString(), subject);
+    /// <summary>A member's token of <paramref name="tenant"/>, as its owner unless another role (or none) is named.</summary>
+    public static string For(TestTenant tenant, string subject = "member", string? role = "owner") =>
+        Create(tenant.Id.ToString(), subject, role: role);
 
     public static string Create(
         string? tenantId,
@@ -16,12 +18,18 @@ public static class TestTokens
         string signingKey = StackFixture.SigningKey,
         string issuer = StackFixture.Issuer,
         string audience = StackFixture.Audience,
-        DateTime? expires = null)
+        DateTime? expires = null,
+        string? role = "owner")
     {
         var claims = new List<Claim> { new("sub", subject) };
         if (tenantId is not null)
         {
             claims.Add(new Claim("tenant_id", tenantId));
+        }
+
+        if (role is not null)
+        {
+            claims.Add(new Claim("role", role));
         }
 
         var notAfter = expires ?? DateTime.UtcNow.AddMinutes(10);
@@ -72,7 +80,7 @@ public static class TestTokens
             IssuedAt = now.AddMinutes(-1),
             NotBefore = now.AddMinutes(-1),
             Expires = now.AddMinutes(10),
-            Claims = new Dictionary<string, object> { ["sub"] = "member", ["tenant_id"] = tenantId },
+            Claims = new Dictionary<string, object> { ["sub"] = "member", ["tenant_id"] = tenantId, ["role"] = "owner" },
             SigningCredentials = new SigningCredentials(
                 new SymmetricSecurityKey(Encoding.UTF8.GetBytes(StackFixture.SigningKey)), SecurityAlgorithms.HmacSha256),
         });

@@ -7,7 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TatamiTech.IntegrationTests.Api.Reference;
 using TatamiTech.IntegrationTests.Infrastructure;
+using TatamiTech.Names;
 using TatamiTech.Tenancy;
+using TatamiTech.Tenancy.AspNetCore.Authorization;
 
 namespace TatamiTech.IntegrationTests.Tenancy.AspNetCore.Binding;
 
@@ -126,7 +128,61 @@ public class EveryTenantEndpointShould(StackFixture stack) : OwnAcademiesTest(st
         Assert.Equal(before, await VictimRowAsync());
     }
 
-    private sealed record ApiEndpoint(string Method, string Pattern, bool Agnostic, bool Anonymous, bool TakesBody)
+    /// <summary>
+    /// Every endpoint that serves members declares the roles it serves: a new endpoint without a declaration fails here
+    /// instead of serving every role of the academy by omission.
+    /// </summary>
+    [SkippableFact]
+    public void DeclareTheRolesEachMemberEndpointServes()
+    {
+        Stack.SkipUnlessStarted();
+        var undeclared = Endpoints().Where(e => !e.Agnostic && !e.Anonymous && e.Roles is not { Count: > 0 }).Select(e => e.Name);
+
+        Assert.Empty(undeclared);
+    }
+
+    /// <summary>
+    /// The role dimension of the matrix: each endpoint, with a token of the host's own academy in each role, refuses (403)
+    /// exactly the roles it does not declare, and serves the others (whatever its own answer: 200, 201, 404, 409).
+    /// </summary>
+    [SkippableFact]
+    public async Task ServeEachRoleOnlyWhatItsEndpointDeclares()
+    {
+        Stack.SkipUnlessStarted();
+        var failures = new List<string>();
+        foreach (var endpoint in Endpoints().Where(e => !e.Agnostic && !e.Anonymous))
+        {
+            foreach (var role in AcademyRoles.All)
+            {
+                using var response = await SendAsync(endpoint, TestTokens.For(Alpha, role: role), _victimStudent);
+                var declared = endpoint.Roles?.Contains(role) == true;
+                var refused = response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized;
+                if (declared == refused)
+                {
+                    failures.Add($"{endpoint.Name} as {role}: {(int)response.StatusCode}, {(declared ? "served" : "refused")} expected");
+                }
+            }
+        }
+
+        Assert.Empty(failures);
+    }
+
+    [SkippableFact]
+    public async Task RefuseAMembersTokenWithoutARole()
+    {
+        Stack.SkipUnlessStarted();
+        var failures = new List<string>();
+        foreach (var endpoint in Endpoints().Where(e => !e.Agnostic && !e.Anonymous))
+        {
+            using var response = await SendAsync(endpoint, TestTokens.For(Alpha, role: null), _victimStudent);
+            Expect(failures, endpoint, response, HttpStatusCode.Forbidden);
+        }
+
+        Assert.Empty(failures);
+    }
+
+    private sealed record ApiEndpoint(
+        string Method, string Pattern, bool Agnostic, bool Anonymous, bool TakesBody, IReadOnlyList<string>? Roles)
     {
         public string Name => $"{Method} {Pattern}";
     }
@@ -151,7 +207,8 @@ public class EveryTenantEndpointShould(StackFixture stack) : OwnAcademiesTest(st
                 e.RoutePattern.RawText!.Length > 1 ? e.RoutePattern.RawText!.TrimEnd('/') : e.RoutePattern.RawText!,
                 e.Metadata.GetMetadata<TenantAgnosticMetadata>() is not null,
                 e.Metadata.GetMetadata<IAllowAnonymous>() is not null,
-                e.Metadata.GetMetadata<IAcceptsMetadata>() is not null))),
+                e.Metadata.GetMetadata<IAcceptsMetadata>() is not null,
+                e.Metadata.GetMetadata<AcademyRolesMetadata>()?.Roles))),
     ];
 
     private async Task<HttpResponseMessage> SendAsync(ApiEndpoint endpoint, string? token, Guid victimId)
