@@ -42,6 +42,8 @@ public sealed class TatamiDbContext(DbContextOptions<TatamiDbContext> options) :
 
     public DbSet<RedeemedCode> RedeemedCodes => Set<RedeemedCode>();
 
+    public DbSet<SignInGrant> SignInGrants => Set<SignInGrant>();
+
     /// <summary>
     /// The tenant in scope, read by the query filters on every query and by the wall on every command.
     /// Null when no tenant is in scope: then no row matches.

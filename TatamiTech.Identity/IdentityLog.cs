@@ -35,4 +35,8 @@ internal static partial class IdentityLog
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Code of grant {GrantId} presented again; refused")]
     public static partial void CodeReplayed(ILogger logger, Guid grantId);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Warning,
+        Message = "A replaced refresh token of grant {GrantId} was presented again; the grant is revoked")]
+    public static partial void RefreshReplayed(ILogger logger, Guid grantId);
 }

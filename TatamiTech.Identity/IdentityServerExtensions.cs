@@ -3,6 +3,7 @@ using TatamiTech.Identity.Clients;
 using TatamiTech.Identity.SignIn;
 using TatamiTech.Identity.Keys;
 using TatamiTech.Names;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace TatamiTech.Identity;
@@ -40,6 +41,9 @@ public static class IdentityServerExtensions
                 .SetJsonWebKeySetEndpointUris(ServicePaths.IdentityKeys.TrimStart('/'));
             // People: the code flow with PKCE (S256 only); integrations: client credentials. No password or implicit flow.
             server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+            // Refresh tokens for apps that ask for offline access, replaced at each use (RefreshRotation).
+            server.AllowRefreshTokenFlow();
+            server.RegisterScopes(Scopes.OpenId, Scopes.OfflineAccess);
             server.AllowClientCredentialsFlow();
             server.SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(2));
             server.SetAccessTokenLifetime(settings.AccessTokenLifetime);
@@ -61,6 +65,7 @@ public static class IdentityServerExtensions
             server.AddEventHandler<ValidateAuthorizationRequestContext>(handler => handler.UseScopedHandler<AppClientValidation>());
             server.AddEventHandler<ValidateTokenRequestContext>(handler => handler.UseScopedHandler<AppClientValidation>());
             server.AddEventHandler<HandleTokenRequestContext>(handler => handler.UseScopedHandler<CodeRedemption>());
+            server.AddEventHandler<HandleTokenRequestContext>(handler => handler.UseScopedHandler<RefreshRotation>());
             server.AddEventHandler<HandleJsonWebKeySetRequestContext>(handler => handler.UseSingletonHandler<RetiredKeyPublication>());
         });
         builder.Services.AddSingleton(keys);

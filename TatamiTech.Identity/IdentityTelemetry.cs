@@ -10,6 +10,7 @@ internal static class IdentityTelemetry
     public const string IssuedInstrument = "tatamitech.identity.tokens_issued";
     public const string ClientCredentials = "client_credentials";
     public const string AuthorizationCode = "authorization_code";
+    public const string RefreshToken = "refresh_token";
 
     private static readonly Meter s_meter = new(MeterName);
 

@@ -37,6 +37,18 @@ internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Members
     }
 }
 
+internal sealed class SignInGrantConfiguration : IEntityTypeConfiguration<SignInGrant>
+{
+    public void Configure(EntityTypeBuilder<SignInGrant> builder)
+    {
+        builder.HasKey(g => new { g.TenantId, g.Id });
+        builder.Property(g => g.Id).ValueGeneratedNever();
+        builder.Property(g => g.CreatedAt).HasDefaultValueSql("now()");
+        builder.HasOne<Tenant>().WithMany().HasForeignKey(g => g.TenantId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Account>().WithMany().HasForeignKey(g => g.AccountId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class RedeemedCodeConfiguration : IEntityTypeConfiguration<RedeemedCode>
 {
     public void Configure(EntityTypeBuilder<RedeemedCode> builder)

@@ -181,6 +181,43 @@ namespace TatamiTech.Data.Migrations
                     b.ToTable("redeemed_codes", (string)null);
                 });
 
+            modelBuilder.Entity("TatamiTech.Data.Identity.SignInGrant", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("CurrentRefresh")
+                        .HasColumnType("uuid")
+                        .HasColumnName("current_refresh");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_sign_in_grants");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_sign_in_grants_account_id");
+
+                    b.ToTable("sign_in_grants", (string)null);
+                });
+
             modelBuilder.Entity("TatamiTech.Data.Platform.PlatformAuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -474,6 +511,23 @@ namespace TatamiTech.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_redeemed_codes_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("TatamiTech.Data.Identity.SignInGrant", b =>
+                {
+                    b.HasOne("TatamiTech.Data.Identity.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sign_in_grants_accounts_account_id");
+
+                    b.HasOne("TatamiTech.Data.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sign_in_grants_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("TatamiTech.Data.Promotions.BeltPromotion", b =>

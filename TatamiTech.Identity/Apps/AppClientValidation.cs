@@ -33,7 +33,8 @@ internal sealed class AppClientValidation(IOptionsMonitor<IdentityOptions> optio
 
     public ValueTask HandleAsync(ValidateTokenRequestContext context)
     {
-        if (context.Request.IsAuthorizationCodeGrantType() && options.CurrentValue.FindApp(context.ClientId) is null)
+        if ((context.Request.IsAuthorizationCodeGrantType() || context.Request.IsRefreshTokenGrantType())
+            && options.CurrentValue.FindApp(context.ClientId) is null)
         {
             context.Reject(Errors.InvalidClient, "The app is not known on this academy's host.");
         }

@@ -19,6 +19,9 @@ public static class AuthorizeEndpoints
     /// <summary>A claim kept in the code only: the grant's id, which makes the code redeemable once.</summary>
     public const string GrantClaim = "tatamitech_grant";
 
+    /// <summary>A claim kept in the refresh token only: which of its grant's refresh tokens it is.</summary>
+    public const string RefreshClaim = "tatamitech_refresh";
+
     public static WebApplication MapAuthorizeEndpoints(this WebApplication app)
     {
         app.MapGet(ServicePaths.IdentityAuthorize, Show).ExcludeFromDescription();
@@ -54,7 +57,7 @@ public static class AuthorizeEndpoints
             .SetClaim(GrantClaim, Guid.NewGuid().ToString("D"));
         identity.SetScopes(request.GetScopes());
         identity.SetAudiences(options.Value.ApiAudience);
-        identity.SetDestinations(static claim => claim.Type == GrantClaim ? [] : [Destinations.AccessToken]);
+        identity.SetDestinations(static claim => claim.Type is GrantClaim or RefreshClaim ? [] : [Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

@@ -59,6 +59,15 @@ internal sealed class CodeRedemption(TatamiDbContext db, ITenantContext tenants,
             return;
         }
 
+        // An app that asked for offline access gets a refresh token: the grant it belongs to starts here.
+        if (principal.HasScope(Scopes.OfflineAccess))
+        {
+            var refresh = Guid.NewGuid();
+            db.SignInGrants.Add(new SignInGrant { Id = grant, AccountId = account, CurrentRefresh = refresh });
+            await db.SaveChangesAsync(context.CancellationToken);
+            principal.SetClaim(AuthorizeEndpoints.RefreshClaim, refresh.ToString("D"));
+        }
+
         IdentityTelemetry.CountIssued(IdentityTelemetry.AuthorizationCode);
         context.SignIn(principal);
     }

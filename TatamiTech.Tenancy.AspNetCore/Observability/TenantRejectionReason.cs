@@ -44,6 +44,9 @@ public enum TenantRejectionReason
 
     /// <summary>A sign-in to an account locked after repeated failures.</summary>
     AccountLockedOut,
+
+    /// <summary>A refresh token presented after it was replaced (stolen or replayed); its grant is revoked.</summary>
+    RefreshTokenReplayed,
 }
 
 internal static class TenantRejectionReasonExtensions
@@ -63,6 +66,7 @@ internal static class TenantRejectionReasonExtensions
         TenantRejectionReason.ClientNotOfAcademy => "client_not_of_academy",
         TenantRejectionReason.NotAMember => "not_a_member",
         TenantRejectionReason.AccountLockedOut => "account_locked_out",
+        TenantRejectionReason.RefreshTokenReplayed => "refresh_token_replayed",
         _ => "other",
     };
 }

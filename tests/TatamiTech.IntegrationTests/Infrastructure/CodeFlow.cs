@@ -13,7 +13,8 @@ namespace TatamiTech.IntegrationTests.Infrastructure;
 /// The authorization code flow with PKCE as an app runs it against the identity service on an academy's host: open the
 /// sign-in form, post the person's email and password with the request, take the code from the redirect, redeem it.
 /// </summary>
-public sealed class CodeFlow(StackFixture stack)
+/// <param name="scope">What the app asks for: <c>openid offline_access</c> for a refresh token as well.</param>
+public sealed class CodeFlow(StackFixture stack, string scope = "openid")
 {
     public const string App = "tatamitech-app";
 
@@ -54,7 +55,7 @@ public sealed class CodeFlow(StackFixture stack)
         query["client_id"] = App;
         query["response_type"] = "code";
         query["redirect_uri"] = redirectUri ?? RedirectUri(academy);
-        query["scope"] = "openid";
+        query["scope"] = scope;
         query["state"] = "s1";
         if (pkce)
         {
@@ -93,6 +94,9 @@ public sealed class CodeFlow(StackFixture stack)
         stack.TokenAsync(academy.Host, [
             new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", RedirectUri(academy)),
             new("client_id", App), new("code_verifier", verifier ?? Verifier)]);
+
+    public Task<HttpResponseMessage> RefreshAsync(TestTenant academy, string refreshToken) =>
+        stack.TokenAsync(academy.Host, [new("grant_type", "refresh_token"), new("refresh_token", refreshToken), new("client_id", App)]);
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -52,11 +52,11 @@ public class EveryTenantTableShould(StackFixture stack) : OwnAcademiesTest(stack
         }
     }
 
-    /// <summary>A member of alpha (a membership) who signs in through the code flow (a redeemed code).</summary>
+    /// <summary>A member of alpha (a membership) who signs in through the code flow (a redeemed code, a refresh grant).</summary>
     private async Task SignInAsync()
     {
         var (email, password) = await CodeFlow.MemberAsync(Stack, Alpha, "coach");
-        var flow = new CodeFlow(Stack);
+        var flow = new CodeFlow(Stack, "openid offline_access");
         using var signedIn = await flow.SignInAsync(Alpha, Alpha, email, password);
         using var redeemed = await flow.RedeemAsync(Alpha, CodeFlow.CodeOf(signedIn));
         await IdentityRequests.AccessTokenOfAsync(redeemed);
