@@ -8,7 +8,8 @@ namespace TatamiTech.AppHost;
 /// <summary>
 /// The platform's "New academy" dashboard command: the dashboard asks for slug, name and time zone and the
 /// command posts them to <c>POST /academies</c> with a development operator token, as an operator's curl
-/// would. The platform's answer (201, or the 400/409 problem) is the command's result.
+/// would. On 201 the result is the owner's invitation link (the identity service on the new academy's host), shown at
+/// once; a 400/409 problem is the failure's message.
 /// </summary>
 internal static class NewAcademyCommand
 {
@@ -19,7 +20,8 @@ internal static class NewAcademyCommand
 
     private static readonly HttpClient s_tokens = new();
 
-    public static IResourceBuilder<ProjectResource> WithNewAcademyCommand(this IResourceBuilder<ProjectResource> platform) =>
+    public static IResourceBuilder<ProjectResource> WithNewAcademyCommand(
+        this IResourceBuilder<ProjectResource> platform, IResourceBuilder<ProjectResource> identity) =>
         platform.WithHttpCommand(
             "/academies",
             "New academy",
@@ -47,6 +49,21 @@ internal static class NewAcademyCommand
                     });
                     var token = await OperatorTokenAsync(new Uri(context.Endpoint.Url), context.CancellationToken);
                     context.Request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                },
+                GetCommandResult = async context =>
+                {
+                    var slug = context.Arguments.GetString(SlugInput);
+                    if (!context.Response.IsSuccessStatusCode)
+                    {
+                        var problem = await context.Response.Content.ReadAsStringAsync(context.CancellationToken);
+                        return CommandResults.Failure($"{slug}: {(int)context.Response.StatusCode} {problem}");
+                    }
+
+                    var body = await context.Response.Content.ReadFromJsonAsync<JsonElement>(context.CancellationToken);
+                    var path = body.GetProperty("ownerInvitation").GetProperty("path").GetString();
+                    var link = $"http://{slug}.localhost:{identity.GetEndpoint("http").Port}{path}";
+                    return CommandResults.Success(
+                        $"{slug} created; its owner joins at", link, CommandResultFormat.Text, displayImmediately: true);
                 },
             });
 

@@ -60,6 +60,6 @@ builder.AddService<Projects.TatamiTech_Platform>(ResourceNames.Platform)
     .WithOperatorTokens(tokens)
     .WithHealthProbes()
     .WithReferenceLink("platform: API reference")
-    .WithNewAcademyCommand();
+    .WithNewAcademyCommand(identity);
 
 builder.Build().Run();

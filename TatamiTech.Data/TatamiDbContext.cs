@@ -44,6 +44,8 @@ public sealed class TatamiDbContext(DbContextOptions<TatamiDbContext> options) :
 
     public DbSet<SignInGrant> SignInGrants => Set<SignInGrant>();
 
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
     /// <summary>
     /// The tenant in scope, read by the query filters on every query and by the wall on every command.
     /// Null when no tenant is in scope: then no row matches.

@@ -23,7 +23,8 @@ internal static partial class IdentityLog
     [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Sign-in refused: {Reason}")]
     public static partial void SignInRefused(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Account {AccountId} locked for {Duration} after repeated failed sign-ins")]
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning,
+        Message = "Account {AccountId} locked for {Duration} after repeated failed sign-ins")]
     public static partial void AccountLockedOut(ILogger logger, Guid accountId, TimeSpan duration);
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Warning,
@@ -39,4 +40,7 @@ internal static partial class IdentityLog
     [LoggerMessage(EventId = 5008, Level = LogLevel.Warning,
         Message = "A replaced refresh token of grant {GrantId} was presented again; the grant is revoked")]
     public static partial void RefreshReplayed(ILogger logger, Guid grantId);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Information, Message = "Account {AccountId} accepted an invitation as {Role}")]
+    public static partial void InvitationAccepted(ILogger logger, Guid accountId, string role);
 }

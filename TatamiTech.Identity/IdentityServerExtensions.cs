@@ -1,5 +1,6 @@
 using TatamiTech.Identity.Apps;
 using TatamiTech.Identity.Clients;
+using TatamiTech.Identity.Invitations;
 using TatamiTech.Identity.SignIn;
 using TatamiTech.Identity.Keys;
 using TatamiTech.Names;
@@ -70,6 +71,7 @@ public static class IdentityServerExtensions
         });
         builder.Services.AddSingleton(keys);
         builder.Services.AddScoped<PasswordSignIn>();
+        builder.Services.AddScoped<InvitationAcceptance>();
         return builder;
     }
 }

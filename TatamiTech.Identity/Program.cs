@@ -3,6 +3,7 @@ using TatamiTech.Data.Identity;
 using TatamiTech.Data.Wall;
 using TatamiTech.Identity;
 using TatamiTech.Identity.Hosts;
+using TatamiTech.Identity.Invitations;
 using TatamiTech.Identity.SignIn;
 using TatamiTech.Names;
 using TatamiTech.ServiceDefaults.Proxies;
@@ -27,6 +28,7 @@ app.UseAuthentication();   // OpenIddict answers its endpoints here, inside the 
 
 app.MapDefaultEndpoints();
 app.MapAuthorizeEndpoints();
+app.MapInvitationEndpoints();
 
 await app.VerifyDatabaseRoleAsync(ConnectionNames.Identity, DatabaseRoles.Identity);
 await app.RunAsync();

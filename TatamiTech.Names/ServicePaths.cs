@@ -21,6 +21,9 @@ public static class ServicePaths
     /// <summary>The identity service's authorization endpoint (the sign-in form), on an academy's host.</summary>
     public const string IdentityAuthorize = "/connect/authorize";
 
+    /// <summary>Where a person accepts an invitation (followed by its token), on the academy's host.</summary>
+    public const string IdentityInvitations = "/invitations";
+
     /// <summary>The identity service's token endpoint, on an academy's host.</summary>
     public const string IdentityToken = "/connect/token";
 

@@ -2,6 +2,7 @@ using TatamiTech.Data.Wall;
 using TatamiTech.Names;
 using TatamiTech.Platform.Academies;
 using TatamiTech.Platform.Clients;
+using TatamiTech.Platform.Invitations;
 using TatamiTech.Platform.Placement;
 using TatamiTech.Tenancy.AspNetCore.Resolution;
 
@@ -26,6 +27,7 @@ public static class PlatformData
         builder.Services.AddSingleton<AcademyRules>();
         builder.Services.AddSingleton<PlacementStore>();
         builder.Services.AddSingleton<ClientStore>();
+        builder.Services.AddSingleton<InvitationIssuer>();
         return builder;
     }
 }

@@ -49,6 +49,22 @@ internal sealed class SignInGrantConfiguration : IEntityTypeConfiguration<SignIn
     }
 }
 
+internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitation>
+{
+    public void Configure(EntityTypeBuilder<Invitation> builder)
+    {
+        builder.ToTable(t => t.HasCheckConstraint("ck_invitations_role", AcademyRoles.CheckConstraint("role")));
+        builder.HasKey(i => new { i.TenantId, i.Id });
+        builder.Property(i => i.Id).ValueGeneratedNever();
+        builder.Property(i => i.Role).HasMaxLength(AcademyClientLimits.RoleLength);
+        builder.Property(i => i.CreatedAt).HasDefaultValueSql("now()");
+        // Closing an invitation updates it only while it is open: of two acceptances racing, one updates no row.
+        builder.Property(i => i.AcceptedAt).IsConcurrencyToken();
+        builder.HasIndex(i => new { i.TenantId, i.TokenHash }).IsUnique();
+        builder.HasOne<Tenant>().WithMany().HasForeignKey(i => i.TenantId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class RedeemedCodeConfiguration : IEntityTypeConfiguration<RedeemedCode>
 {
     public void Configure(EntityTypeBuilder<RedeemedCode> builder)

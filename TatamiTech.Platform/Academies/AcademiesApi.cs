@@ -30,8 +30,13 @@ public static class AcademiesApi
         return app;
     }
 
-    public static async Task<Results<Created<AcademyResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateAcademyRequest request, AcademyRules rules, AcademyStore store, ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<Results<Created<ProvisionedAcademyResponse>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateAcademyRequest request,
+        AcademyRules rules,
+        AcademyStore store,
+        ClaimsPrincipal user,
+        TimeProvider clock,
+        CancellationToken ct)
     {
         var errors = rules.Validate(request);
         if (errors.Count > 0)
@@ -39,7 +44,7 @@ public static class AcademiesApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var academy = await store.CreateAsync(request, Operator(user), ct);
+        var academy = await store.CreateAsync(request, Operator(user), clock.GetUtcNow(), ct);
         return academy is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"The slug '{request.Slug}' is taken.")
             : TypedResults.Created($"/academies/{academy.Slug}", academy);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using TatamiTech.Tenancy;
 
 namespace TatamiTech.Platform.Academies;
@@ -14,7 +15,7 @@ public sealed record CreateAcademyRequest(
 /// <param name="Reason">Why, for the audit.</param>
 public sealed record SuspendAcademyRequest([property: Required, StringLength(AcademiesApi.MaxReasonLength)] string? Reason);
 
-public sealed record AcademyResponse(
+public record AcademyResponse(
     Guid Id,
     string Slug,
     string Name,
@@ -23,5 +24,10 @@ public sealed record AcademyResponse(
     DateTimeOffset CreatedAt,
     string? SuspendedReason,
     DateTimeOffset? SuspendedAt);
+
+/// <summary>A new academy, with its owner's invitation: the academy has no member until someone accepts it.</summary>
+public sealed record ProvisionedAcademyResponse(
+    [property: JsonIgnore] AcademyResponse Academy, Invitations.InvitationResponse OwnerInvitation)
+    : AcademyResponse(Academy);
 
 public sealed record AcademyPage(IReadOnlyList<AcademyResponse> Items, int Page, int PageSize, long TotalCount);

@@ -2,6 +2,7 @@ using Npgsql;
 using TatamiTech.Data.Tenants;
 using TatamiTech.Names;
 using TatamiTech.Platform.Audit;
+using TatamiTech.Platform.Invitations;
 using TatamiTech.ServiceDefaults.Paging;
 
 namespace TatamiTech.Platform.Academies;
@@ -15,8 +16,12 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = "id, slug, name, time_zone, status, created_at, suspended_reason, suspended_at";
 
-    /// <returns>The new academy, or null when the slug is taken (the unique index decides, also under races).</returns>
-    public async Task<AcademyResponse?> CreateAsync(CreateAcademyRequest request, string operatorSubject, CancellationToken ct)
+    /// <returns>
+    /// The new academy with its owner's invitation, or null when the slug is taken (the unique index decides, also under
+    /// races).
+    /// </returns>
+    public async Task<ProvisionedAcademyResponse?> CreateAsync(
+        CreateAcademyRequest request, string operatorSubject, DateTimeOffset now, CancellationToken ct)
     {
         var created = await InTransactionAsync(async (connection, transaction) =>
         {
@@ -35,12 +40,15 @@ public sealed class AcademyStore(NpgsqlDataSource dataSource)
                 },
             };
             var academy = await ReadOneAsync(insert, ct);
-            if (academy is not null)
+            if (academy is null)
             {
-                await RecordAsync(connection, transaction, new AuditRecord(operatorSubject, AuditActions.Create, academy), ct);
+                return null;
             }
 
-            return academy;
+            await RecordAsync(connection, transaction, new AuditRecord(operatorSubject, AuditActions.Create, academy), ct);
+            var invitation = await InvitationIssuer.IssueAsync(
+                connection, transaction, academy, AcademyRoles.Owner, operatorSubject, now, ct);
+            return new ProvisionedAcademyResponse(academy, invitation);
         }, ct);
         if (created is not null)
         {

@@ -15,4 +15,5 @@ public static class AuditActions
     public const string Move = "move";
     public const string RegisterClient = "register-client";
     public const string RevokeClient = "revoke-client";
+    public const string Invite = "invite";
 }

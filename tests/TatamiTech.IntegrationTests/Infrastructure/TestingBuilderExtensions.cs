@@ -39,18 +39,20 @@ internal static class TestingBuilderExtensions
     }
 
     /// <summary>
-    /// Every test reaches the stack's API from the loopback address, so the budgets for requests without an
+    /// Every test reaches the stack's API and identity service from the loopback address, so the budgets for requests without an
     /// academy's token (per address, per academy host) would be one budget shared by the whole suite's negative
     /// tests, as behind a proxy that forwards no address. Those budgets are raised for the stack; their limits are
     /// tested on an API of their own (Tenancy/RateLimiting). The members' budget keeps its configured value.
     /// </summary>
     public static IDistributedApplicationTestingBuilder WithSuiteSizedStrangerBudgets(this IDistributedApplicationTestingBuilder builder)
     {
-        foreach (var api in builder.Resources.OfType<ProjectResource>().Where(p => p.Name == ResourceNames.Api))
+        // The identity service too: every sign-in request is a stranger's, and the suite signs in many times per academy.
+        var services = builder.Resources.OfType<ProjectResource>().Where(p => p.Name is ResourceNames.Api or ResourceNames.Identity);
+        foreach (var service in services)
         {
             foreach (var bucket in new[] { "Strangers", "Address" })
             {
-                builder.CreateResourceBuilder(api)
+                builder.CreateResourceBuilder(service)
                     .WithEnvironment($"Tenancy__RateLimits__{bucket}__PermitsPerSecond", "100000")
                     .WithEnvironment($"Tenancy__RateLimits__{bucket}__Burst", "100000");
             }

@@ -77,6 +77,13 @@ public sealed class QueryFilterAloneShould(StackFixture stack) : IAsyncLifetime
             }).Entity;
             db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), AccountId = account.Id, Role = AcademyRoles.Coach });
             db.RedeemedCodes.Add(new RedeemedCode { Id = Guid.NewGuid() });
+            db.Invitations.Add(new Invitation
+            {
+                Id = Guid.NewGuid(),
+                TokenHash = Guid.NewGuid().ToByteArray(),
+                Role = AcademyRoles.Coach,
+                ExpiresAt = DateTimeOffset.UtcNow.AddDays(1),
+            });
             db.SignInGrants.Add(new SignInGrant { Id = Guid.NewGuid(), AccountId = account.Id, CurrentRefresh = Guid.NewGuid() });
             await db.SaveChangesAsync();
         }

@@ -51,6 +51,8 @@ public class BulkWritesShould(StackFixture stack) : IAsyncLifetime
                              VALUES (gen_random_uuid(), 'bulk' || gen_random_uuid() || '@example.com', 'x') RETURNING id)
             INSERT INTO memberships (tenant_id, id, account_id, role) SELECT '{_alpha.Id}', gen_random_uuid(), id, 'coach' FROM account;
             INSERT INTO redeemed_codes (tenant_id, id) VALUES ('{_alpha.Id}', gen_random_uuid());
+            INSERT INTO invitations (tenant_id, id, token_hash, role, expires_at)
+            VALUES ('{_alpha.Id}', gen_random_uuid(), gen_random_uuid()::text::bytea, 'coach', now() + interval '1 day');
             INSERT INTO sign_in_grants (tenant_id, id, account_id, current_refresh)
             SELECT tenant_id, gen_random_uuid(), account_id, gen_random_uuid() FROM memberships WHERE tenant_id = '{_alpha.Id}';
             """, connection);

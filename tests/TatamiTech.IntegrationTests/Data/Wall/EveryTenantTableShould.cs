@@ -38,6 +38,11 @@ public class EveryTenantTableShould(StackFixture stack) : OwnAcademiesTest(stack
         run.EnsureSuccessStatusCode();
         await Stack.RegisterClientAsync(Alpha);
         await SignInAsync();
+        using (var invited = await Stack.OperatorAsync(HttpMethod.Post, $"/academies/{Alpha.Slug}/invitations", new { role = "coach" }))
+        {
+            invited.EnsureSuccessStatusCode();
+        }
+
 
         await using var owner = await OpenAsync(Stack.OwnerConnectionString);
         foreach (var table in await TenantTablesAsync(owner))

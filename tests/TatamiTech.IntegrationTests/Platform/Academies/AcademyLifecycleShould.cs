@@ -91,7 +91,7 @@ public class AcademyLifecycleShould(StackFixture stack)
         using var audit = await stack.OperatorAsync(HttpMethod.Get, $"/audit?academyId={id}");
         var actions = (await audit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray()
             .Select(e => $"{e.GetProperty("action").GetString()}:{e.GetProperty("operator").GetString()}").ToList();
-        Assert.Equal(["resume:operator", "suspend:operator", "create:operator"], actions);
+        Assert.Equal(["resume:operator", "suspend:operator", "invite:operator", "create:operator"], actions);
     }
 
     [SkippableFact]
@@ -130,6 +130,21 @@ public class AcademyLifecycleShould(StackFixture stack)
         Assert.False(invalid.Success, "A reserved slug was accepted.");
         using var found = await stack.OperatorAsync(HttpMethod.Get, $"/academies/{slug}");
         Assert.Equal("Asia/Tokyo", (await found.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("timeZone").GetString());
+
+        // The result is the owner's invitation link on the identity service: the new academy's host, the invitation's form.
+        var link = new Uri(created.Data!.Value);
+        Assert.Equal($"{slug}.localhost", link.Host);
+        Assert.Equal(stack.Identity.BaseAddress!.Port, link.Port);
+        // The identity service serves the academy once the directory's announcement reaches it, moments after the commit.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            using var invitation = await stack.Identity.SendAsync($"{slug}.localhost", HttpMethod.Get, link.AbsolutePath);
+            status = invitation.StatusCode;
+        }
+        while (status == HttpStatusCode.NotFound && clock.Elapsed < TimeSpan.FromSeconds(5));
+        Assert.Equal(HttpStatusCode.OK, status);
     }
 
     private static InteractionInputCollection Inputs(string slug, string name, string timeZone) => new(

@@ -21,7 +21,8 @@ public sealed class AuditTrailShould(StackFixture stack)
         using (var export = await stack.OperatorAsync(HttpMethod.Get, $"/academies/{slug}/export"))
         {
             Assert.Equal(HttpStatusCode.OK, export.StatusCode);
-            Assert.Equal(3, (await export.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            // Its rows, and the owner's invitation it was created with.
+            Assert.Equal(4, (await export.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         }
 
         await PostAsync($"/academies/{slug}/suspend", new { reason = "closing down" });
@@ -34,7 +35,10 @@ public sealed class AuditTrailShould(StackFixture stack)
 
         var entries = await AllEntriesAsync($"academyId={id}");
         Assert.Equal(
-            ["erase:3:", "suspend::closing down for good", "resume::", "suspend::closing down", "export:3:", "create::"],
+            [
+                "erase:4:", "suspend::closing down for good", "resume::", "suspend::closing down", "export:4:", "invite::role owner",
+                "create::",
+            ],
             entries.Select(e => $"{e.GetProperty("action")}:{e.GetProperty("rowCount")}:{e.GetProperty("reason")}"));
         Assert.All(entries, e => Assert.Equal("operator", e.GetProperty("operator").GetString()));
         Assert.All(entries, e => Assert.Equal(id, e.GetProperty("academyId").GetGuid()));
@@ -53,8 +57,8 @@ public sealed class AuditTrailShould(StackFixture stack)
         var (_, second) = await CreateAsync(slug);
 
         Assert.NotEqual(first, second);
-        Assert.Equal(["erase", "suspend", "create"], await ActionsAsync(first));
-        Assert.Equal(["create"], await ActionsAsync(second));
+        Assert.Equal(["erase", "suspend", "invite", "create"], await ActionsAsync(first));
+        Assert.Equal(["invite", "create"], await ActionsAsync(second));
     }
 
     [Fact]

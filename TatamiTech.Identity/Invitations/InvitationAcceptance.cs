@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using TatamiTech.Data;
+using TatamiTech.Data.Identity;
+using TatamiTech.Tenancy;
+
+namespace TatamiTech.Identity.Invitations;
+
+/// <summary>Why an invitation was not accepted; every reason shows the same page, so tokens cannot be probed.</summary>
+public enum AcceptanceOutcome
+{
+    Accepted,
+    NotValid,
+    WrongPassword,
+    WeakPassword,
+}
+
+/// <summary>
+/// An invitation accepted on its academy's host: found behind the wall by its token's hash, open and not expired, it
+/// makes the person (a new account, or an existing one whose password they give) a member in its role, once. The
+/// invitation is closed in the same transaction, so two acceptances racing cannot both succeed.
+/// </summary>
+internal sealed class InvitationAcceptance(
+    TatamiDbContext db, ITenantContext tenants, TimeProvider clock, ILogger<InvitationAcceptance> logger)
+{
+    public const int MinPasswordLength = 12;
+
+    private static readonly PasswordHasher<Account> s_hasher = new();
+
+    public async Task<Invitation?> FindOpenAsync(string token, CancellationToken ct)
+    {
+        if (token.Length > 100 || tenants.Current is null)
+        {
+            return null;
+        }
+
+        var hash = ClientSecret.Hash(token);
+        var now = clock.GetUtcNow();
+        return await db.Invitations.FirstOrDefaultAsync(i => i.TokenHash == hash && i.AcceptedAt == null && i.ExpiresAt > now, ct);
+    }
+
+    public async Task<AcceptanceOutcome> AcceptAsync(string token, string? email, string? password, CancellationToken ct)
+    {
+        if (await FindOpenAsync(token, ct) is not { } invitation)
+        {
+            return AcceptanceOutcome.NotValid;
+        }
+
+        if (string.IsNullOrWhiteSpace(email) || email.Length > 254 || !email.Contains('@') || password is null || password.Length > 1024)
+        {
+            return AcceptanceOutcome.NotValid;
+        }
+
+        var normalized = Account.Normalize(email);
+        var account = await db.Accounts.FirstOrDefaultAsync(a => a.Email == normalized, ct);
+        if (account is null)
+        {
+            if (password.Length < MinPasswordLength)
+            {
+                return AcceptanceOutcome.WeakPassword;
+            }
+
+            account = db.Accounts.Add(new Account { Id = Guid.CreateVersion7(), Email = normalized, PasswordHash = "" }).Entity;
+            account.PasswordHash = s_hasher.HashPassword(account, password);
+        }
+        else if (s_hasher.VerifyHashedPassword(account, account.PasswordHash, password) == PasswordVerificationResult.Failed)
+        {
+            return AcceptanceOutcome.WrongPassword;
+        }
+
+        invitation.AcceptedAt = clock.GetUtcNow();
+        if (!await db.Memberships.AnyAsync(m => m.AccountId == account.Id, ct))
+        {
+            db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), AccountId = account.Id, Role = invitation.Role });
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another acceptance closed the invitation first (no row updated), or created the same account.
+            return AcceptanceOutcome.NotValid;
+        }
+
+        IdentityLog.InvitationAccepted(logger, account.Id, invitation.Role);
+        return AcceptanceOutcome.Accepted;
+    }
+}
