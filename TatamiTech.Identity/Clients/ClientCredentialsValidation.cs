@@ -3,6 +3,7 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using TatamiTech.Data;
 using TatamiTech.Data.Identity;
+using TatamiTech.Identity.SignIn;
 using TatamiTech.Tenancy;
 using TatamiTech.Tenancy.AspNetCore.Observability;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -34,7 +35,7 @@ internal sealed class ClientCredentialsValidation(
 
         var clientId = context.ClientId;
         var academy = tenants.Current;
-        var client = string.IsNullOrEmpty(clientId) || clientId.Length > AcademyClientLimits.ClientIdLength
+        var client = string.IsNullOrEmpty(clientId) || clientId.Length > AcademyClientLimits.ClientIdLength || !Lockout.IsStorable(clientId)
             ? null
             : await db.AcademyClients.AsNoTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, context.CancellationToken);
         if (!ClientSecret.Matches(context.ClientSecret, client?.SecretHash ?? s_noClientHash) || client is null)

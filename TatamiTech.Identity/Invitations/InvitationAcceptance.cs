@@ -11,8 +11,8 @@ public enum AcceptanceOutcome
 {
     Accepted,
     NotValid,
-    WrongPassword,
     WeakPassword,
+    AlreadyMember,
 }
 
 /// <summary>
@@ -29,7 +29,7 @@ internal sealed class InvitationAcceptance(
 
     public async Task<Invitation?> FindOpenAsync(string token, CancellationToken ct)
     {
-        if (token.Length > 100 || tenants.Current is null)
+        if (token.Length > 100 || !SignIn.Lockout.IsStorable(token) || tenants.Current is null)
         {
             return null;
         }
@@ -46,33 +46,45 @@ internal sealed class InvitationAcceptance(
             return AcceptanceOutcome.NotValid;
         }
 
-        if (string.IsNullOrWhiteSpace(email) || email.Length > 254 || !email.Contains('@') || password is null || password.Length > 1024)
+        if (string.IsNullOrWhiteSpace(email) || email.Length > 254 || !email.Contains('@') || password is null || password.Length > 1024
+            || !SignIn.Lockout.IsStorable(email) || !SignIn.Lockout.IsStorable(password))
         {
             return AcceptanceOutcome.NotValid;
         }
 
+        // Asked of every password, before the account is looked up: the answer says nothing about which emails have one.
+        if (password.Length < MinPasswordLength)
+        {
+            return AcceptanceOutcome.WeakPassword;
+        }
+
+        var now = clock.GetUtcNow();
         var normalized = Account.Normalize(email);
         var account = await db.Accounts.FirstOrDefaultAsync(a => a.Email == normalized, ct);
         if (account is null)
         {
-            if (password.Length < MinPasswordLength)
-            {
-                return AcceptanceOutcome.WeakPassword;
-            }
-
             account = db.Accounts.Add(new Account { Id = Guid.CreateVersion7(), Email = normalized, PasswordHash = "" }).Entity;
             account.PasswordHash = s_hasher.HashPassword(account, password);
         }
-        else if (s_hasher.VerifyHashedPassword(account, account.PasswordHash, password) == PasswordVerificationResult.Failed)
+        else if (account.LockedUntil > now
+            || s_hasher.VerifyHashedPassword(account, account.PasswordHash, password) == PasswordVerificationResult.Failed)
         {
-            return AcceptanceOutcome.WrongPassword;
+            // An invitation is no way around the lockout: a wrong password counts as at sign-in, and looks like any refusal.
+            if (account.LockedUntil is null || account.LockedUntil <= now)
+            {
+                await SignIn.Lockout.CountFailureAsync(db, account.Id, now, ct);
+            }
+
+            return AcceptanceOutcome.NotValid;
+        }
+        else if (await db.Memberships.AnyAsync(m => m.AccountId == account.Id, ct))
+        {
+            // Already a member (in some role): the invitation stays open rather than be spent without effect.
+            return AcceptanceOutcome.AlreadyMember;
         }
 
-        invitation.AcceptedAt = clock.GetUtcNow();
-        if (!await db.Memberships.AnyAsync(m => m.AccountId == account.Id, ct))
-        {
-            db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), AccountId = account.Id, Role = invitation.Role });
-        }
+        invitation.AcceptedAt = now;
+        db.Memberships.Add(new Membership { Id = Guid.CreateVersion7(), AccountId = account.Id, Role = invitation.Role });
 
         try
         {

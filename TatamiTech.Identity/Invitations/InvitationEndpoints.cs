@@ -7,7 +7,8 @@ namespace TatamiTech.Identity.Invitations;
 
 /// <summary>
 /// Where a person accepts an invitation, on its academy's host: GET shows the form (email, and a password: a new one
-/// for a new account, the account's own otherwise), POST makes them a member. Every refusal shows the same page.
+/// for a new account, the account's own otherwise), POST makes them a member. A wrong password, a used, expired or other
+/// academy's invitation all show the same page.
 /// </summary>
 public static class InvitationEndpoints
 {
@@ -34,7 +35,17 @@ public static class InvitationEndpoints
             return NotValid(academy);
         }
 
-        var form = await context.Request.ReadFormAsync(ct);
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(ct);
+        }
+        catch (InvalidDataException)
+        {
+            // A form the framework cannot read (a multipart body without its boundary, too many or too long fields).
+            return NotValid(academy);
+        }
+
         return await acceptance.AcceptAsync(token, form["email"], form["password"], ct) switch
         {
             AcceptanceOutcome.Accepted => Page(
@@ -42,8 +53,9 @@ public static class InvitationEndpoints
             AcceptanceOutcome.WeakPassword => Page(
                 academy, $"Choose a password of at least {InvitationAcceptance.MinPasswordLength} characters.", form: true,
                 StatusCodes.Status400BadRequest),
-            AcceptanceOutcome.WrongPassword => Page(
-                academy, "That email has an account: give its password.", form: true, StatusCodes.Status400BadRequest),
+            AcceptanceOutcome.AlreadyMember => Page(
+                academy, "You are already a member of this academy; the invitation is left for someone else.", form: false,
+                StatusCodes.Status409Conflict),
             _ => NotValid(academy),
         };
     }

@@ -42,8 +42,18 @@ public static class AuthorizeEndpoints
             return Results.BadRequest();
         }
 
-        var form = await context.Request.ReadFormAsync(ct);
-        var member = await signIn.SignInAsync(form[SignInPage.EmailField], form[SignInPage.PasswordField], ct);
+        SignedInMember? member;
+        try
+        {
+            var form = await context.Request.ReadFormAsync(ct);
+            member = await signIn.SignInAsync(form[SignInPage.EmailField], form[SignInPage.PasswordField], ct);
+        }
+        catch (InvalidDataException)
+        {
+            // A form the framework cannot read: no credentials, the same answer as wrong ones.
+            member = null;
+        }
+
         if (member is null)
         {
             return SignInPage.Render(academy.Name, Parameters(request), failed: true);

@@ -42,9 +42,14 @@ internal sealed class CodeRedemption(TatamiDbContext db, ITenantContext tenants,
         {
             await db.SaveChangesAsync(context.CancellationToken);
         }
-        catch (DbUpdateException failure) when (failure.InnerException is PostgresException { SqlState: UniqueViolation })
+        catch (DbUpdateException failure)
         {
-            IdentityLog.CodeReplayed(logger, grant);
+            // A replay (the grant already recorded), or an academy erased meanwhile: either way, no token.
+            if (failure.InnerException is PostgresException { SqlState: UniqueViolation })
+            {
+                IdentityLog.CodeReplayed(logger, grant);
+            }
+
             context.Reject(Errors.InvalidGrant, "The code has already been used.");
             return;
         }

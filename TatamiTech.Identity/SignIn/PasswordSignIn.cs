@@ -27,7 +27,7 @@ internal sealed class PasswordSignIn(
     public async Task<SignedInMember?> SignInAsync(string? email, string? password, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) || email.Length > 254 || password.Length > 1024
-            || tenants.Current is not { } academy)
+            || !Lockout.IsStorable(email) || tenants.Current is not { } academy)
         {
             return null;
         }
@@ -44,6 +44,8 @@ internal sealed class PasswordSignIn(
 
         if (account.LockedUntil > now)
         {
+            // As long as a wrong password takes: how fast the answer comes says nothing about the account.
+            s_hasher.VerifyHashedPassword(account, account.PasswordHash, password);
             IdentityLog.SignInRefused(logger, "account locked");
             TenancyTelemetry.CountRejection(TenantRejectionReason.AccountLockedOut, academy.Slug);
             return null;
@@ -51,15 +53,12 @@ internal sealed class PasswordSignIn(
 
         if (s_hasher.VerifyHashedPassword(account, account.PasswordHash, password) == PasswordVerificationResult.Failed)
         {
-            account.FailedSignIns++;
-            if (account.FailedSignIns >= Account.MaxFailedSignIns)
+            await Lockout.CountFailureAsync(db, account.Id, now, ct);
+            if (account.FailedSignIns + 1 >= Account.MaxFailedSignIns)
             {
-                account.FailedSignIns = 0;
-                account.LockedUntil = now + Account.LockoutDuration;
                 IdentityLog.AccountLockedOut(logger, account.Id, Account.LockoutDuration);
             }
 
-            await db.SaveChangesAsync(ct);
             IdentityLog.SignInRefused(logger, "wrong password");
             return null;
         }

@@ -96,8 +96,11 @@ public class InvitationsShould(StackFixture stack) : OwnAcademiesTest(stack)
 
         using (var wrong = await AcceptAsync(Alpha, path, email, password + "x"))
         {
-            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+            // The same page as any refusal, and a failure counted towards the account's lockout, as at sign-in.
+            Assert.Equal(HttpStatusCode.NotFound, wrong.StatusCode);
         }
+
+        Assert.Equal(1L, await ScalarAsync("SELECT failed_sign_ins::bigint FROM accounts WHERE email = $1", email));
 
         using (var weak = await AcceptAsync(Alpha, path, $"new{Guid.NewGuid():N}@example.com", "short"))
         {
