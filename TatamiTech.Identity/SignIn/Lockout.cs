@@ -17,7 +17,9 @@ internal static class Lockout
     public static Task<int> CountFailureAsync(TatamiDbContext db, Guid account, DateTimeOffset now, CancellationToken ct) =>
         db.Accounts.Where(a => a.Id == account).ExecuteUpdateAsync(
             a => a
-                .SetProperty(x => x.LockedUntil, x => x.FailedSignIns + 1 >= Account.MaxFailedSignIns ? now + Account.LockoutDuration : x.LockedUntil)
+                .SetProperty(
+                    x => x.LockedUntil,
+                    x => x.FailedSignIns + 1 >= Account.MaxFailedSignIns ? now + Account.LockoutDuration : x.LockedUntil)
                 .SetProperty(x => x.FailedSignIns, x => x.FailedSignIns + 1 >= Account.MaxFailedSignIns ? 0 : x.FailedSignIns + 1),
             ct);
 }
