@@ -70,6 +70,7 @@ public static class IdentityServerExtensions
             server.AddEventHandler<HandleJsonWebKeySetRequestContext>(handler => handler.UseSingletonHandler<RetiredKeyPublication>());
         });
         builder.Services.AddSingleton(keys);
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<PasswordSignIn>();
         builder.Services.AddScoped<InvitationAcceptance>();
         return builder;

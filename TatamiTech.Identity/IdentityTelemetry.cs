@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
 using TatamiTech.Names;
+using TatamiTech.Tenancy.AspNetCore.Observability;
+using TatamiTech.Tenancy.AspNetCore.Resolution;
 
 namespace TatamiTech.Identity;
 
@@ -18,4 +20,11 @@ internal static class IdentityTelemetry
         IssuedInstrument, unit: "{token}", description: "Tokens issued by the identity service, by grant.");
 
     public static void CountIssued(string grant) => s_issued.Add(1, new KeyValuePair<string, object?>("grant", grant));
+
+    /// <summary>
+    /// A refusal, counted with the tenancy pipeline's under the request's bounded academy tag (a name already given, or
+    /// <c>other</c>): sign-in callers are strangers, and must not claim one time series per academy.
+    /// </summary>
+    public static void CountRefusal(TenantRejectionReason reason, IHttpContextAccessor http) =>
+        TenancyTelemetry.CountRejection(reason, http.HttpContext is { } context ? ResolvedTenant.MetricTagOf(context) : null);
 }

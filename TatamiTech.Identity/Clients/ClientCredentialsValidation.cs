@@ -4,7 +4,6 @@ using OpenIddict.Server;
 using TatamiTech.Data;
 using TatamiTech.Data.Identity;
 using TatamiTech.Identity.SignIn;
-using TatamiTech.Tenancy;
 using TatamiTech.Tenancy.AspNetCore.Observability;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -17,7 +16,7 @@ namespace TatamiTech.Identity.Clients;
 /// not found, exactly like a client that does not exist. The client found is handed to <see cref="ClientCredentialsSignIn"/>.
 /// </summary>
 internal sealed class ClientCredentialsValidation(
-    TatamiDbContext db, ITenantContext tenants, ILogger<ClientCredentialsValidation> logger)
+    TatamiDbContext db, IHttpContextAccessor http, ILogger<ClientCredentialsValidation> logger)
     : IOpenIddictServerHandler<ValidateTokenRequestContext>
 {
     public const string ClientProperty = "tatamitech:academy-client";
@@ -34,14 +33,13 @@ internal sealed class ClientCredentialsValidation(
         }
 
         var clientId = context.ClientId;
-        var academy = tenants.Current;
         var client = string.IsNullOrEmpty(clientId) || clientId.Length > AcademyClientLimits.ClientIdLength || !Lockout.IsStorable(clientId)
             ? null
             : await db.AcademyClients.AsNoTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, context.CancellationToken);
         if (!ClientSecret.Matches(context.ClientSecret, client?.SecretHash ?? s_noClientHash) || client is null)
         {
             IdentityLog.ClientRefused(logger, IdentityLog.Truncate(clientId));
-            TenancyTelemetry.CountRejection(TenantRejectionReason.ClientNotOfAcademy, academy?.Slug);
+            IdentityTelemetry.CountRefusal(TenantRejectionReason.ClientNotOfAcademy, http);
             context.Reject(Errors.InvalidClient, "The client's credentials are not valid on this academy's host.");
             return;
         }

@@ -17,7 +17,7 @@ public sealed record SignedInMember(Guid AccountId, string Role);
 /// <see cref="Account.LockoutDuration"/> after <see cref="Account.MaxFailedSignIns"/> in a row.
 /// </summary>
 internal sealed class PasswordSignIn(
-    TatamiDbContext db, ITenantContext tenants, TimeProvider clock, ILogger<PasswordSignIn> logger)
+    TatamiDbContext db, ITenantContext tenants, IHttpContextAccessor http, TimeProvider clock, ILogger<PasswordSignIn> logger)
 {
     private static readonly PasswordHasher<Account> s_hasher = new();
 
@@ -27,7 +27,7 @@ internal sealed class PasswordSignIn(
     public async Task<SignedInMember?> SignInAsync(string? email, string? password, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) || email.Length > 254 || password.Length > 1024
-            || !Lockout.IsStorable(email) || tenants.Current is not { } academy)
+            || !Lockout.IsStorable(email) || tenants.Current is null)
         {
             return null;
         }
@@ -47,7 +47,7 @@ internal sealed class PasswordSignIn(
             // As long as a wrong password takes: how fast the answer comes says nothing about the account.
             s_hasher.VerifyHashedPassword(account, account.PasswordHash, password);
             IdentityLog.SignInRefused(logger, "account locked");
-            TenancyTelemetry.CountRejection(TenantRejectionReason.AccountLockedOut, academy.Slug);
+            IdentityTelemetry.CountRefusal(TenantRejectionReason.AccountLockedOut, http);
             return null;
         }
 
@@ -75,7 +75,7 @@ internal sealed class PasswordSignIn(
         {
             // The right password of a person who is not this academy's: a cross-academy attempt, counted like the others.
             IdentityLog.NotAMember(logger, account.Id);
-            TenancyTelemetry.CountRejection(TenantRejectionReason.NotAMember, academy.Slug);
+            IdentityTelemetry.CountRefusal(TenantRejectionReason.NotAMember, http);
             return null;
         }
 

@@ -15,7 +15,8 @@ namespace TatamiTech.Identity.SignIn;
 /// member with that role. Each use replaces it (the answer carries the next one); a token that was already replaced is
 /// a replay, and revokes the grant, so that neither whoever replayed it nor the person can refresh again.
 /// </summary>
-internal sealed class RefreshRotation(TatamiDbContext db, ITenantContext tenants, TimeProvider clock, ILogger<RefreshRotation> logger)
+internal sealed class RefreshRotation(
+    TatamiDbContext db, ITenantContext tenants, IHttpContextAccessor http, TimeProvider clock, ILogger<RefreshRotation> logger)
     : IOpenIddictServerHandler<HandleTokenRequestContext>
 {
     public async ValueTask HandleAsync(HandleTokenRequestContext context)
@@ -49,7 +50,7 @@ internal sealed class RefreshRotation(TatamiDbContext db, ITenantContext tenants
             if (revoked > 0)
             {
                 IdentityLog.RefreshReplayed(logger, grant);
-                TenancyTelemetry.CountRejection(TenantRejectionReason.RefreshTokenReplayed, academy.Slug);
+                IdentityTelemetry.CountRefusal(TenantRejectionReason.RefreshTokenReplayed, http);
             }
 
             context.Reject(Errors.InvalidGrant, "The refresh token is no longer valid.");
